@@ -1,0 +1,101 @@
+"""Throughput and peak memory of segmentation, `zongjie extract` and `zongjie run`.
+
+The 31 bundled government reports are repeated (each copy made unique by a header line, so
+no cache or duplicate check can skip it) to at least 5 M characters, and to half that to show
+that memory stays flat as the corpus grows. Prints characters per second and peak RSS.
+
+    python bench/throughput.py [--mb 5]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.extract.dates import extract_dates  # noqa: E402
+from pipeline.extract.quantities import extract_quantities  # noqa: E402
+from pipeline.normalize import fold  # noqa: E402
+from pipeline.resources import CORPORA  # noqa: E402
+
+REPORTS = sorted((CORPORA / "gov-reports-2026").glob("*.txt"))
+
+
+def build_corpus(folder: Path, target_chars: int) -> int:
+    """Copies of the reports until `target_chars`; returns the characters written."""
+    texts = [p.read_text(encoding="utf-8") for p in REPORTS]
+    folder.mkdir(parents=True)
+    written, copy = 0, 0
+    while written < target_chars:
+        for path, text in zip(REPORTS, texts):
+            body = f"副本{copy}\n{text}"
+            (folder / f"{copy:03d}_{path.name}").write_text(body, encoding="utf-8")
+            written += len(body)
+        copy += 1
+    return written
+
+
+def whole_process(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one `zongjie` process."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "cli", *args], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"zongjie {' '.join(args)} failed")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def in_process_rate(fn, texts: list[str]) -> float:
+    started = time.perf_counter()
+    for text in texts:
+        fn(text)
+    return sum(map(len, texts)) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--mb", type=float, default=5.0, help="millions of characters in the large corpus")
+    options = parser.parse_args()
+
+    import jieba
+    import rjieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    texts = [p.read_text(encoding="utf-8") for p in REPORTS]
+    folded = [fold(t) for t in texts]
+    jieba_rate = in_process_rate(jieba.lcut, texts)
+    rjieba_rate = in_process_rate(lambda t: rjieba.cut(t, False), texts)
+    rules_rate = in_process_rate(lambda t: (extract_quantities(t), extract_dates(t)), folded)
+    same = sum(jieba.lcut(t, HMM=False) == rjieba.cut(t, False) for t in texts)
+    print(f"segmentation  jieba.lcut {jieba_rate / 1e6:6.2f} M chars/s   rjieba.cut {rjieba_rate / 1e6:6.2f} M chars/s"
+          f"   identical without HMM: {same}/{len(texts)} reports")
+    print(f"quantity and date rules {rules_rate / 1e6:6.2f} M chars/s (in process)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        rows = []
+        for label, target in (("half", options.mb * 5e5), ("full", options.mb * 1e6)):
+            corpus = tmp / label
+            chars = build_corpus(corpus, int(target))
+            extract_s, extract_mb = whole_process(["extract", str(corpus), "--jsonl", str(tmp / f"{label}.jsonl")])
+            run_s, run_mb = whole_process(["run", str(corpus), "--out", str(tmp / f"out-{label}")])
+            rows.append((label, chars, extract_s, extract_mb, run_s, run_mb))
+        print(f"{'corpus':<6}{'chars':>11}{'extract c/s':>14}{'peak MB':>9}{'run c/s':>12}{'peak MB':>9}")
+        for label, chars, extract_s, extract_mb, run_s, run_mb in rows:
+            print(f"{label:<6}{chars:>11,}{chars / extract_s:>14,.0f}{extract_mb:>9.0f}{chars / run_s:>12,.0f}{run_mb:>9.0f}")
+        label, chars, extract_s, _, run_s, _ = rows[-1]
+        print(f"ratio to jieba.lcut: extract {chars / extract_s / jieba_rate:.2f}, run {chars / run_s / jieba_rate:.2f}")
+        print(f"quantity and date rules' share of extract time: {chars / rules_rate / extract_s:.0%}")
+
+
+if __name__ == "__main__":
+    main()

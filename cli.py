@@ -1,0 +1,175 @@
+"""The `zongjie` command: each command parses its options and calls one library function."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from pipeline import dataset, evaluate as scoring, runner
+from pipeline.errors import ZongjieError
+from pipeline.ingest import iter_input_files, read_sources
+from pipeline.records import Skipped
+from pipeline.resources import SAMPLE_CORPUS
+
+app = typer.Typer(
+    help="zongjie: turn Chinese work reports into a queryable dataset of facts.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DEFAULT_OUT = Path("zongjie-out")
+DataOption = typer.Option(DEFAULT_OUT, "--data", "-d", help="Output directory of `zongjie run`.")
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"zongjie: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _print_frame(frame, fmt: Format) -> None:
+    if fmt is Format.csv:
+        typer.echo(frame.to_csv(index=False), nl=False)
+    elif fmt is Format.json:
+        if not frame.empty:
+            typer.echo(frame.to_json(orient="records", force_ascii=False, lines=True).rstrip("\n"))
+    elif frame.empty:
+        typer.echo("(no rows)")
+    else:
+        with_width = frame.copy()
+        for column in with_width.columns:
+            if with_width[column].dtype == object:
+                with_width[column] = with_width[column].map(
+                    lambda v: v if not isinstance(v, str) or len(v) <= 60 else v[:57] + "...")
+        typer.echo(with_width.to_string(index=False))
+
+
+@app.command()
+def run(
+    paths: Optional[list[Path]] = typer.Argument(None, help="Files or folders (default: the bundled sample corpus)."),
+    out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Output directory; the dataset goes to OUT/dataset."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes."),
+) -> None:
+    """Ingest, segment and extract, then write the dataset (Parquet) and a run report."""
+    summary = runner.run(paths or list(SAMPLE_CORPUS), out, jobs=jobs)
+    report = summary.report
+    typer.echo(f"files {report['files']}: processed {report['processed']}, unchanged {report['cached']}, "
+               f"skipped {len(report['skipped'])}, duplicates {len(report['duplicates'])}")
+    for skip in report["skipped"]:
+        typer.echo(f"  skipped {skip['path']}: {skip['reason']} ({skip['detail']})")
+    counts = dataset.query(summary.dataset_dir, "SELECT kind, count(*) AS n FROM facts GROUP BY kind ORDER BY n DESC")
+    facts_line = ", ".join(f"{k} {n}" for k, n in zip(counts["kind"], counts["n"]))
+    typer.echo(f"documents {report['documents']}, facts {report['facts']} ({facts_line})")
+    typer.echo(f"dataset: {summary.dataset_dir.resolve()}")
+    if report["processed"] + report["cached"] == 0:
+        raise typer.Exit(1)
+
+
+@app.command()
+def extract(
+    paths: list[Path] = typer.Argument(..., help="Files or folders to extract from."),
+    jsonl: Path = typer.Option(..., "--jsonl", help="Where to write the SCHEMA.md fact records."),
+) -> None:
+    """Write fact records exactly as SCHEMA.md says (offsets into each source file's text)."""
+    extractor = runner.Extractor()
+    tmp = jsonl.with_name(f".{jsonl.name}.{os.getpid()}.tmp")
+    written = skipped = 0
+    with open(tmp, "w", encoding="utf-8") as handle:
+        for source in _sources(paths):
+            if isinstance(source, Skipped):
+                typer.echo(f"skipped {source.path}: {source.reason} ({source.detail})", err=True)
+                skipped += 1
+                continue
+            for record in runner.schema_records(source, extractor.extract(source.text)):
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                written += 1
+    os.replace(tmp, jsonl)
+    typer.echo(f"{written} records written to {jsonl} ({skipped} files skipped)", err=True)
+
+
+@app.command("evaluate")
+def evaluate_cmd(
+    gold: str = typer.Option(..., "--gold", help="Gold JSONL file(s) or folder(s), comma-joined."),
+    pred: str = typer.Option(..., "--pred", help="Predicted JSONL file(s) or folder(s), comma-joined."),
+    kinds: Optional[str] = typer.Option(None, "--kinds", help="Comma-joined kinds to score (default: all)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores and errors as JSON."),
+    show: int = typer.Option(30, "--show", help="How many misses and false hits to list (-1: all)."),
+    corpus: Optional[list[Path]] = typer.Option(None, "--corpus", help="Folders of source texts, for context."),
+) -> None:
+    """Score predictions against gold as SCHEMA.md defines it."""
+    result = scoring.score(scoring.load_records(gold), scoring.load_records(pred),
+                           kinds=kinds.split(",") if kinds else None,
+                           texts=_source_texts(corpus or list(SAMPLE_CORPUS)))
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    typer.echo(f"sources scored: {len(result['sources'])}")
+    typer.echo(scoring.format_table(result))
+    errors = result["errors"] if show < 0 else result["errors"][:show]
+    if errors:
+        typer.echo(f"\nerrors ({len(errors)} of {len(result['errors'])}):")
+        typer.echo(scoring.format_errors({"errors": errors}))
+
+
+def _sources(paths: list[Path]):
+    for path in iter_input_files(paths):
+        yield from read_sources(path)
+
+
+def _source_texts(folders: list[Path]) -> dict[str, str]:
+    return {s.name: s.text for s in _sources(folders) if not isinstance(s, Skipped)}
+
+
+@app.command()
+def query(
+    sql: str = typer.Argument(..., help="DuckDB SQL over the tables documents, facts, rejections, runs."),
+    data: Path = DataOption,
+    fmt: Format = typer.Option(Format.table, "--format", "-f"),
+) -> None:
+    """Run SQL over the dataset in place."""
+    _print_frame(dataset.query(data, sql), fmt)
+
+
+@app.command()
+def facts(
+    kind: Optional[list[str]] = typer.Option(None, "--kind", "-k", help="Fact kind (repeatable)."),
+    source: Optional[str] = typer.Option(None, "--source", help="Source file name contains this."),
+    min_value: Optional[float] = typer.Option(None, "--min", help="Smallest value."),
+    max_value: Optional[float] = typer.Option(None, "--max", help="Largest value."),
+    contains: Optional[str] = typer.Option(None, "--contains", help="The sentence contains this."),
+    unit: Optional[str] = typer.Option(None, "--unit"),
+    per: Optional[str] = typer.Option(None, "--per"),
+    subject: Optional[str] = typer.Option(None, "--subject", help="The subject contains this."),
+    limit: int = typer.Option(50, "--limit", help="Most rows to print (0: all)."),
+    data: Path = DataOption,
+    fmt: Format = typer.Option(Format.table, "--format", "-f"),
+) -> None:
+    """List facts matching filters, with their source span."""
+    sql, params = dataset.facts_sql(kinds=kind, source=source, min_value=min_value, max_value=max_value,
+                                    contains=contains, unit=unit, per=per, subject=subject, limit=limit)
+    _print_frame(dataset.query(data, sql, params), fmt)
+
+
+def main() -> None:
+    logging.basicConfig(level=os.environ.get("ZONGJIE_LOG", "WARNING"), format="%(levelname)s %(message)s")
+    try:
+        app()
+    except ZongjieError as err:
+        typer.echo(f"zongjie: error: {err}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

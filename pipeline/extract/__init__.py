@@ -1,0 +1,58 @@
+"""Extraction: run every extractor over a source text and settle where they disagree.
+
+Each family lives in its own module as a pure function over the folded text (quantities,
+dates, initiatives, entities). `Extractor` holds what is expensive to build (the segmenter,
+trained models) once per process.
+"""
+from __future__ import annotations
+
+from pipeline.extract.dates import extract_dates
+from pipeline.extract.entities import extract_entities
+from pipeline.extract.initiatives import extract_initiatives
+from pipeline.extract.quantities import extract_quantities
+from pipeline.normalize import fold
+from pipeline.records import Extraction, Mention, Rejection
+from pipeline.segment import Segmenter
+
+NUMERIC_KINDS = {"money", "count", "percent", "ratio", "measure", "date"}
+
+
+class Extractor:
+    """All extractors, built once; `extract(source_text)` returns mentions in source offsets."""
+
+    def __init__(self, segmenter: Segmenter | None = None):
+        self.segmenter = segmenter or Segmenter()
+
+    def extract(self, text: str) -> Extraction:
+        folded = fold(text)
+        tokens = self.segmenter.tokens(folded)
+        spans = [(start, end) for start, end, _ in tokens]
+        numeric = [extract_quantities(folded), extract_dates(folded)]
+        initiatives = extract_initiatives(folded, spans)
+        entities = extract_entities(folded, tokens)
+        mentions, rejections = _drop_inside_formulas(
+            [m for e in numeric for m in e.mentions], initiatives.mentions
+        )
+        for part in (*numeric, initiatives, entities):
+            rejections.extend(part.rejections)
+        mentions += initiatives.mentions + entities.mentions
+        mentions.sort(key=lambda m: (m.start, m.end, m.kind))
+        rejections.sort(key=lambda r: (r.start, r.end))
+        return Extraction(mentions, rejections)
+
+
+def _drop_inside_formulas(
+    numeric: list[Mention], initiatives: list[Mention]
+) -> tuple[list[Mention], list[Rejection]]:
+    """A numeral inside a formula (the 三 of 三进) is part of the formula's name, not a quantity."""
+    formulas = sorted(
+        (m.start, m.end) for m in initiatives if m.extra.get("subtype") == "formula"
+    )
+    kept, rejected = [], []
+    for mention in numeric:
+        inside = any(s <= mention.start and mention.end <= e for s, e in formulas)
+        if inside:
+            rejected.append(Rejection(mention.start, mention.end, "inside a formula", mention.rule))
+        else:
+            kept.append(mention)
+    return kept, rejected

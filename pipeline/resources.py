@@ -1,0 +1,13 @@
+"""Where the bundled data lives: `corpora/` and `models/` sit beside the `pipeline` package,
+both in a source checkout and in an installed environment (they are installed as package data).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT / "corpora"
+MODELS = ROOT / "models"
+LEXICONS = CORPORA / "lexicons"
+GOLD = CORPORA / "gold"
+SAMPLE_CORPUS = (CORPORA / "seed", CORPORA / "gov-reports-2026")

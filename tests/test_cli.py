@@ -1,0 +1,109 @@
+"""The zongjie command end to end, through typer's runner (exit codes and messages)."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import cli
+from pipeline.ingest import read_source
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def invoke(*args: str):
+    result = CliRunner().invoke(cli.app, [str(a) for a in args])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+@pytest.fixture
+def corpus_with_bad_files(small_corpus: Path) -> Path:
+    (small_corpus / "empty.txt").write_bytes(b"")
+    (small_corpus / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (small_corpus / "notes.xyz").write_text("not a report", encoding="utf-8")
+    return small_corpus
+
+
+def test_run_lists_every_skipped_file_and_prints_the_dataset(corpus_with_bad_files, tmp_path):
+    result = invoke("run", corpus_with_bad_files, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"skipped .*empty\.txt: empty", result.output)
+    assert re.search(r"skipped .*image\.txt: binary", result.output)
+    assert re.search(r"skipped .*notes\.xyz: unsupported-format", result.output)
+    assert f"dataset: {(tmp_path / 'out' / 'dataset').resolve()}" in result.output
+    report = json.loads((tmp_path / "out" / "dataset" / "report.json").read_text(encoding="utf-8"))
+    assert sorted(Path(s["path"]).name for s in report["skipped"]) == ["empty.txt", "image.txt", "notes.xyz"]
+
+
+def test_run_fails_only_when_nothing_could_be_processed(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_bytes(b"  \n")
+    result = invoke("run", tmp_path / "in", "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "skipped" in result.output and "empty" in result.output
+
+
+def test_extract_writes_schema_records_with_exact_offsets(small_corpus, tmp_path):
+    out = tmp_path / "facts.jsonl"
+    result = invoke("extract", small_corpus, "--jsonl", out)
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    texts = {p.name: read_source(p).text for p in small_corpus.iterdir()}
+    assert {r["source"] for r in records} == set(texts)
+    for r in records:
+        assert set(r) == {"source", "kind", "start", "end", "text", "value", "unit", "approx", "per",
+                          "subject", "label", "extra"}
+        assert texts[r["source"]][r["start"]:r["end"]] == r["text"]
+
+
+def test_evaluate_prints_the_table_and_the_errors(gold_dir, tmp_path):
+    gold = gold_dir / "seed.jsonl"
+    pred = tmp_path / "pred.jsonl"
+    lines = gold.read_text(encoding="utf-8").splitlines()
+    pred.write_text("\n".join(lines[1:]) + "\n", encoding="utf-8")
+    result = invoke("evaluate", "--gold", gold, "--pred", pred)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^MICRO\s+457\s+456\s+456", result.output, re.MULTILINE)
+    assert re.search(r"^miss\s+initiative\s+000_96ec6004153f9f3a\.txt:20-24 .*【两个率先】", result.output, re.MULTILINE)
+    as_json = json.loads(invoke("evaluate", "--gold", gold, "--pred", pred, "--json").output)
+    assert as_json["micro"]["recall"] == pytest.approx(456 / 457)
+
+
+def test_query_and_facts_read_the_dataset(small_corpus, tmp_path):
+    out = tmp_path / "out"
+    assert invoke("run", small_corpus, "--out", out).exit_code == 0
+    result = invoke("query", "SELECT count(*) AS n FROM documents", "--data", out, "--format", "csv")
+    assert result.output.splitlines()[0] == "n"
+    assert int(result.output.splitlines()[1]) >= 3
+    result = invoke("facts", "--kind", "money", "--min", "1e4", "--data", out, "--format", "json", "--limit", "0")
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert rows and all(r["kind"] == "money" and r["value"] >= 1e4 for r in rows)
+    result = invoke("facts", "--kind", "percent", "--contains", "增长", "--data", out, "--format", "json")
+    assert all("增长" in json.loads(line)["sentence"] for line in result.output.splitlines())
+
+
+def test_a_missing_dataset_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(cli.app, ["query", "SELECT 1", "--data", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "no zongjie dataset" in str(result.exception)
+
+
+def test_every_command_has_help_and_is_documented():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in cli.app.registered_commands:
+        name = command.name or command.callback.__name__
+        assert f"### `zongjie {name}" in readme, name
+        assert invoke(name, "--help").exit_code == 0
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)\n```", readme, re.DOTALL)
+    test_command = next(b for b in blocks if "pytest" in b)
+    assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
