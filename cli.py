@@ -162,6 +162,22 @@ def facts(
     _print_frame(dataset.query(data, sql, params), fmt)
 
 
+@app.command()
+def initiatives(
+    data: Path = DataOption,
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the lexicon here (.csv, .json or .parquet)."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f"),
+    limit: int = typer.Option(40, "--limit", help="Most rows to print (0: all)."),
+) -> None:
+    """The initiative lexicon: every formula and campaign with its mentions, documents and members."""
+    lexicon = dataset.load(data)["initiatives"]
+    if out is not None:
+        dataset.write_frame(lexicon, out)
+        typer.echo(f"{len(lexicon)} initiatives written to {out}")
+        return
+    _print_frame(lexicon.head(limit) if limit else lexicon, fmt)
+
+
 def main() -> None:
     logging.basicConfig(level=os.environ.get("ZONGJIE_LOG", "WARNING"), format="%(levelname)s %(message)s")
     try:

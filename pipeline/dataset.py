@@ -20,8 +20,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.errors import DatasetError
+from pipeline.lexicon import build_initiative_lexicon, initiative_id
 
-TABLES = ("documents", "facts", "rejections", "removed", "runs")
+TABLES = ("documents", "facts", "initiatives", "rejections", "removed", "runs")
 BATCH_ROWS = 50_000
 
 SCHEMAS = {
@@ -39,7 +40,13 @@ SCHEMAS = {
         ("value", pa.float64()), ("unit", pa.string()), ("approx", pa.string()),
         ("per", pa.string()), ("subject", pa.string()), ("label", pa.string()),
         ("extra", pa.string()), ("rule", pa.string()), ("sentence", pa.string()),
-        ("section", pa.string()),
+        ("sentence_start", pa.int64()), ("section", pa.string()), ("initiative_id", pa.string()),
+    ]),
+    "initiatives": pa.schema([
+        ("initiative_id", pa.string()), ("label", pa.string()), ("subtype", pa.string()),
+        ("type", pa.string()), ("parts", pa.string()), ("mentions", pa.int64()),
+        ("documents", pa.int64()), ("first_document", pa.string()), ("last_document", pa.string()),
+        ("members", pa.string()), ("definitions", pa.string()),
     ]),
     "rejections": pa.schema([
         ("doc_id", pa.string()), ("source", pa.string()), ("start", pa.int64()),
@@ -102,7 +109,8 @@ def publish(out_dir: Path, outcomes: Iterable[dict], report: dict) -> Path:
     staging = out_dir / f".dataset-staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    writers = {t: _TableWriter(staging / f"{t}.parquet", SCHEMAS[t]) for t in TABLES if t != "runs"}
+    writers = {t: _TableWriter(staging / f"{t}.parquet", SCHEMAS[t])
+               for t in TABLES if t not in ("runs", "initiatives")}
     seen_docs: dict[str, str] = {}
     canonical_facts: dict[bytes, str] = {}
     duplicates = []
@@ -127,11 +135,12 @@ def publish(out_dir: Path, outcomes: Iterable[dict], report: dict) -> Path:
         keep_loose = bool(fresh) or not part["documents"]
         for fact in part["facts"]:
             if fact["doc_id"] in fresh or (fact["doc_id"] is None and keep_loose):
-                repeat_key = hashlib.blake2b(f"{fact['kind']}\x1f{fact['text']}\x1f{fact['sentence']}"
-                                             .encode(), digest_size=8).digest()
+                repeat_key = _repeat_key(fact)
                 canonical = canonical_facts.setdefault(repeat_key, fact["fact_id"])
-                writers["facts"].add(fact | {"source": outcome["name"], "canonical_fact_id": canonical,
-                                             "extra": _json(fact["extra"])})
+                writers["facts"].add(fact | {
+                    "source": outcome["name"], "canonical_fact_id": canonical, "extra": _json(fact["extra"]),
+                    "initiative_id": initiative_id(fact["label"]) if fact["kind"] == "initiative" else None,
+                })
         for rejection in part["rejections"]:
             if rejection["doc_id"] in fresh:
                 writers["rejections"].add(rejection | {"source": outcome["name"]})
@@ -140,6 +149,7 @@ def publish(out_dir: Path, outcomes: Iterable[dict], report: dict) -> Path:
                 writers["removed"].add(removed | {"source": outcome["name"]})
     for writer in writers.values():
         writer.close()
+    _write_initiatives(staging)
     report = report | {
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "documents": writers["documents"].count, "facts": writers["facts"].count,
@@ -149,6 +159,26 @@ def publish(out_dir: Path, outcomes: Iterable[dict], report: dict) -> Path:
     (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
     _swap(staging, final)
     return final
+
+
+def _repeat_key(fact: dict) -> bytes:
+    """Facts with the same kind and text at the same place of the same sentence are one fact
+    repeated (a paragraph copied from report to report)."""
+    where = fact["start"] - fact["sentence_start"]
+    key = f"{fact['kind']}\x1f{fact['text']}\x1f{where}\x1f{fact['sentence']}"
+    return hashlib.blake2b(key.encode(), digest_size=8).digest()
+
+
+def _write_initiatives(staging: Path) -> None:
+    """The initiative lexicon over the facts just written; a repeated paragraph counts once."""
+    facts = pq.read_table(staging / "facts.parquet", filters=[("kind", "=", "initiative")]).to_pandas()
+    facts = facts[facts["fact_id"] == facts["canonical_fact_id"]]
+    documents = pq.read_table(staging / "documents.parquet", columns=["doc_id", "source", "title"]).to_pandas()
+    lexicon = build_initiative_lexicon(facts, documents)
+    for column in ("parts", "members", "definitions"):
+        lexicon[column] = lexicon[column].map(_json)
+    pq.write_table(pa.Table.from_pandas(lexicon, schema=SCHEMAS["initiatives"], preserve_index=False),
+                   staging / "initiatives.parquet", compression="zstd")
 
 
 def _json(value) -> str:
@@ -235,3 +265,17 @@ def facts_sql(kinds=None, source=None, min_value=None, max_value=None, contains=
     if limit:
         sql += f" LIMIT {int(limit)}"
     return sql, params
+
+
+def write_frame(frame: pd.DataFrame, path: Path) -> None:
+    """Write a frame as CSV, JSON Lines or Parquet, chosen by the file's suffix."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        frame.to_csv(path, index=False)
+    elif suffix in (".json", ".jsonl"):
+        frame.to_json(path, orient="records", lines=True, force_ascii=False)
+    elif suffix == ".parquet":
+        frame.to_parquet(path, index=False, compression="zstd")
+    else:
+        raise DatasetError(f"cannot write {path.name}: use a .csv, .json, .jsonl or .parquet file")

@@ -90,7 +90,8 @@ def process_source(source: Source, extractor: Extractor) -> dict:
             fact_id=_fact_id(source.content_hash, mention.kind, mention.start, mention.end),
             doc_id=doc.doc_id if doc else None,
             rule=mention.rule,
-            sentence=source.text[s_start:s_end].strip(),
+            sentence=source.text[s_start:s_end],
+            sentence_start=s_start,
             section=outline.section(mention.start, doc.start if doc else 0),
         )
         facts.append(record)

@@ -22,7 +22,8 @@ def published(tmp_path):
     facts = [
         {"fact_id": f"f{i}", "doc_id": "d1", "kind": kind, "start": start, "end": start + len(text),
          "text": text, "value": value, "unit": unit, "approx": "exact", "per": per, "subject": None,
-         "label": None, "extra": {}, "rule": "test", "sentence": sentence, "section": "一、总体情况"}
+         "label": None, "extra": {}, "rule": "test", "sentence": sentence, "sentence_start": start - 4,
+         "section": "一、总体情况"}
         for i, (kind, text, start, value, unit, per, sentence) in enumerate(FACTS)
     ]
     part = {"encoding": "utf-8", "confidence": 1.0, "facts": facts, "rejections": [], "removed": [],
