@@ -11,9 +11,10 @@ from typing import Optional
 
 import typer
 
-from pipeline import dataset, evaluate as scoring, runner
+from pipeline import coverage, dataset, evaluate as scoring, runner
 from pipeline.errors import ZongjieError
 from pipeline.ingest import iter_input_files, read_sources
+from pipeline.normalize import fold
 from pipeline.records import Skipped
 from pipeline.resources import SAMPLE_CORPUS
 
@@ -160,6 +161,33 @@ def facts(
     sql, params = dataset.facts_sql(kinds=kind, source=source, min_value=min_value, max_value=max_value,
                                     contains=contains, unit=unit, per=per, subject=subject, limit=limit)
     _print_frame(dataset.query(data, sql, params), fmt)
+
+
+@app.command("coverage")
+def coverage_cmd(
+    paths: Optional[list[Path]] = typer.Argument(None, help="Files or folders (default: the bundled sample corpus)."),
+    limit: int = typer.Option(30, "--limit", help="Most patterns to list (0: all)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary and groups as JSON."),
+) -> None:
+    """The coverage ledger: numerals that became no fact, grouped by pattern, most frequent first."""
+    extractor = runner.Extractor()
+    rows = []
+    for source in _sources(paths or list(SAMPLE_CORPUS)):
+        if not isinstance(source, Skipped):
+            rows += coverage.coverage(fold(source.text), extractor.extract(source.text))
+    summary, groups = coverage.summarise(rows), coverage.group_uncovered(rows)
+    groups = groups[:limit] if limit else groups
+    if as_json:
+        typer.echo(json.dumps({"summary": summary, "groups": groups}, ensure_ascii=False, indent=1))
+        return
+    typer.echo(f"numerals {summary['numerals']}: facts {summary['facts']}, rejected {summary['rejected']}, "
+               f"unparsed {summary['unparsed']}")
+    for reason, count in summary["reasons"].items():
+        typer.echo(f"  {count:>6}  {reason}")
+    typer.echo(f"\n{'count':>6}  {'pattern':<24} outcomes / examples")
+    for group in groups:
+        outcomes = ", ".join(f"{reason} {n}" for reason, n in group["outcomes"].items())
+        typer.echo(f"{group['count']:>6}  {group['pattern']:<24} {outcomes}  e.g. {' / '.join(group['examples'])}")
 
 
 @app.command()

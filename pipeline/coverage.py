@@ -89,3 +89,12 @@ def group_uncovered(rows: list[dict]) -> list[dict]:
                     "examples": [row["text"] for row in members[:3]]})
     out.sort(key=lambda group: (-group["count"], group["pattern"]))
     return out
+
+
+def summarise(rows: list[dict]) -> dict:
+    """How many numerals ended as facts, as rejections (by reason) and unparsed."""
+    outcomes = Counter(row.get("reason") or row["status"] for row in rows if row["status"] != "fact")
+    return {"numerals": len(rows), "facts": sum(row["status"] == "fact" for row in rows),
+            "rejected": sum(row["status"] == "rejected" for row in rows),
+            "unparsed": sum(row["status"] == "unparsed" for row in rows),
+            "reasons": dict(outcomes.most_common())}

@@ -88,6 +88,20 @@ def test_query_and_facts_read_the_dataset(small_corpus, tmp_path):
     assert all("增长" in json.loads(line)["sentence"] for line in result.output.splitlines())
 
 
+def test_coverage_accounts_for_every_numeral(tmp_path):
+    report = tmp_path / "report.txt"
+    report.write_text("一是全区新增就业1200人，第三季度增长5.5%。二是千方百计稳就业。", encoding="utf-8")
+    result = invoke("coverage", report, "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)["summary"]
+    assert summary["numerals"] == summary["facts"] + summary["rejected"] + summary["unparsed"]
+    assert summary["unparsed"] == 0
+    assert summary["reasons"] == {"list marker": 2, "lexical word or idiom": 2, "ordinal": 1}
+    table = invoke("coverage", report).output
+    assert re.search(r"^numerals 8: facts 3, rejected 5, unparsed 0$", table, re.MULTILINE)
+    assert re.search(r"^\s+1\s+，第N季度\s+ordinal 1", table, re.MULTILINE)
+
+
 def test_a_missing_dataset_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(cli.app, ["query", "SELECT 1", "--data", str(tmp_path)])
     assert result.exit_code != 0

@@ -6,6 +6,9 @@ trained models) once per process.
 """
 from __future__ import annotations
 
+import bisect
+
+from pipeline.coverage import coverage
 from pipeline.extract.dates import extract_dates
 from pipeline.extract.entities import extract_entities
 from pipeline.extract.initiatives import extract_initiatives
@@ -37,21 +40,27 @@ class Extractor:
             rejections.extend(part.rejections)
         mentions += initiatives.mentions + entities.mentions
         mentions.sort(key=lambda m: (m.start, m.end, m.kind))
+        rejections += _unparsed(folded, Extraction(mentions, rejections))
         rejections.sort(key=lambda r: (r.start, r.end))
         return Extraction(mentions, rejections)
+
+
+def _unparsed(folded: str, extraction: Extraction) -> list[Rejection]:
+    """Numerals no rule looked at, so that the ledger accounts for every numeral."""
+    return [Rejection(row["start"], row["end"], "unparsed", "coverage")
+            for row in coverage(folded, extraction) if row["status"] == "unparsed"]
 
 
 def _drop_inside_formulas(
     numeric: list[Mention], initiatives: list[Mention]
 ) -> tuple[list[Mention], list[Rejection]]:
     """A numeral inside a formula (the 三 of 三进) is part of the formula's name, not a quantity."""
-    formulas = sorted(
-        (m.start, m.end) for m in initiatives if m.extra.get("subtype") == "formula"
-    )
+    formulas = sorted((m.start, m.end) for m in initiatives if m.extra.get("subtype") == "formula")
+    starts = [start for start, _ in formulas]
     kept, rejected = [], []
     for mention in numeric:
-        inside = any(s <= mention.start and mention.end <= e for s, e in formulas)
-        if inside:
+        i = bisect.bisect_right(starts, mention.start) - 1
+        if i >= 0 and mention.end <= formulas[i][1]:
             rejected.append(Rejection(mention.start, mention.end, "inside a formula", mention.rule))
         else:
             kept.append(mention)
