@@ -9,7 +9,8 @@ class SkipFile(ZongjieError):
     """A file that cannot be read as a report; the run records it and goes on.
 
     `reason` is a short stable code (empty, binary, undecodable, too-large, unsupported-format,
-    corrupt-archive, permission-denied, unsafe-path, duplicate) for grouping in the run report.
+    corrupt-archive, archive-too-large, archive-bomb, corrupt-document, permission-denied,
+    unsafe-path) for grouping in the run report.
     """
 
     def __init__(self, reason: str, detail: str):

@@ -86,7 +86,8 @@ def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def _is_hidden(parts: Iterable[str]) -> bool:
-    return any(part.startswith(".") or part == "__MACOSX" for part in parts)
+    """Dot files and folders, and the resource forks macOS puts in archives."""
+    return any((part.startswith(".") and part not in (".", "..")) or part == "__MACOSX" for part in parts)
 
 
 @lru_cache(maxsize=1)
@@ -102,21 +103,20 @@ def _char_logp() -> dict[str, float]:
     return {char: math.log(count / total) for char, count in counts.items()}
 
 
-def chinese_log_likelihood(text: str) -> tuple[float, int]:
-    """(sum of character log-probabilities, characters scored) over the non-ASCII characters."""
+def chinese_log_likelihood(text: str) -> float:
+    """Sum of the log-probabilities of the non-ASCII characters, read as Chinese."""
     logp = _char_logp()
-    total, scored = 0.0, 0
+    total = 0.0
     for char in fold(text):
         if char < "\x80":
             continue
-        scored += 1
         if char in logp:
             total += logp[char]
         elif char in _CJK_PUNCTUATION or "\u3000" <= char <= "\u303f":
             total += _LOGP_PUNCTUATION
         else:
             total += _LOGP_UNKNOWN
-    return total, scored
+    return total
 
 
 def decode(data: bytes) -> tuple[str, str, float]:
@@ -146,8 +146,7 @@ def _decode_legacy(data: bytes) -> tuple[str, str, float]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        log_likelihood, _ = chinese_log_likelihood(text)
-        scored.append((log_likelihood, encoding, text))
+        scored.append((chinese_log_likelihood(text), encoding, text))
     if scored:
         scored.sort(reverse=True)
         best_ll, encoding, text = scored[0]
@@ -172,7 +171,8 @@ def decode_html(data: bytes) -> tuple[str, str, float]:
     declared = formats.declared_html_charset(data)
     if declared and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            encoding = _WIDEN.get(codecs.lookup(declared).name, codecs.lookup(declared).name)
+            name = codecs.lookup(declared).name
+            encoding = _WIDEN.get(name, name)
             return data.decode(encoding), encoding, 1.0
         except (LookupError, UnicodeDecodeError):
             pass  # a wrong or unknown declaration is common; the bytes decide

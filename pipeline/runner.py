@@ -67,8 +67,8 @@ def schema_records(source: Source, extraction: Extraction) -> Iterator[dict]:
 
 def process_source(source: Source, extractor: Extractor) -> dict:
     """One source -> its documents, facts and rejections as plain rows (the cached part)."""
-    documents = clean.split_documents(source)
     removed = clean.furniture(source)
+    documents = clean.split_documents(source, removed)
     extraction = extractor.extract(source.text)
     outline = Outline.of(source.text)
     doc_rows = [

@@ -1,0 +1,76 @@
+"""Near-duplicate documents: the same report posted again with small edits.
+
+Exact copies already share a content-hash `doc_id`. A re-post that differs in a few
+characters (a typo fixed, a sentence added) does not, so documents are compared by the
+Jaccard similarity of their 5-character shingles, estimated with MinHash and looked up
+through locality-sensitive hashing (datasketch).
+
+The threshold, 0.7, was measured on the bundled corpora: distinct reports share at most
+0.07 of their shingles, two reports written from one template (the seed's 社区双拥工作总结汇报
+and its 篇1) share 0.52, while a copy with 1% of its characters edited keeps 0.91, with 2%
+0.83 and with 5% 0.64. So 0.7 joins copies edited up to about 3% and keeps template siblings apart.
+"""
+from __future__ import annotations
+
+import re
+
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from pipeline.normalize import fold
+
+SHINGLE_CHARS = 5
+DEFAULT_THRESHOLD = 0.7
+_SPACE = re.compile(r"\s+")
+
+
+def shingles(text: str, size: int = SHINGLE_CHARS) -> set[str]:
+    """Character shingles of a text, compared as written: line breaks, spaces and
+    traditional/full-width forms are folded so a re-wrapped or converted copy still matches."""
+    folded = _SPACE.sub("", fold(text))
+    if len(folded) <= size:
+        return {folded} if folded else set()
+    return {folded[i:i + size] for i in range(len(folded) - size + 1)}
+
+
+def jaccard(a: str, b: str) -> float:
+    """Exact Jaccard similarity of two texts' shingle sets."""
+    left, right = shingles(a), shingles(b)
+    if not left and not right:
+        return 1.0
+    return len(left & right) / len(left | right)
+
+
+class NearDuplicateIndex:
+    """Documents seen so far; `add` tells whether a new one nearly repeats an earlier one."""
+
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD, num_perm: int = 128, seed: int = 1):
+        self.threshold = threshold
+        self._num_perm = num_perm
+        self._seed = seed
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self._signatures: dict[str, LeanMinHash] = {}
+        self._order: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._signatures)
+
+    def signature(self, text: str) -> LeanMinHash:
+        minhash = MinHash(num_perm=self._num_perm, seed=self._seed)
+        minhash.update_batch([s.encode("utf-8") for s in sorted(shingles(text))])
+        return LeanMinHash(minhash)
+
+    def add(self, doc_id: str, text: str) -> str | None:
+        """Index a document; return the doc_id of the earliest earlier near-duplicate, or None.
+
+        A document already indexed under the same id is its own earlier copy: its id is
+        returned and nothing is added.
+        """
+        if doc_id in self._signatures:
+            return doc_id
+        signature = self.signature(text)
+        matches = [other for other in self._lsh.query(signature)
+                   if signature.jaccard(self._signatures[other]) >= self.threshold]
+        self._lsh.insert(doc_id, signature)
+        self._signatures[doc_id] = signature
+        self._order[doc_id] = len(self._order)
+        return min(matches, key=self._order.__getitem__) if matches else None
