@@ -124,10 +124,11 @@ def furniture(source: Source) -> list[Removed]:
     lines = folded_lines(source)
     marks = _rule_marks(lines)
     model = line_model()
-    if model is not None:
-        probabilities = model.predict_proba([line_features(lines, i) for i in range(len(lines))])[:, 1]
-        for line, probability in zip(lines, probabilities):
-            if line.index not in marks and probability >= CLASSIFIER_THRESHOLD and _may_be_furniture(line):
+    candidates = [line for line in lines if line.index not in marks and _may_be_furniture(line)]
+    if model is not None and candidates:
+        features = [line_features(lines, line.index) for line in candidates]
+        for line, probability in zip(candidates, model.predict_proba(features)[:, 1]):
+            if probability >= CLASSIFIER_THRESHOLD:
                 marks[line.index] = ("classifier", f"lines-model p={probability:.2f}")
     removed = [Removed(line.start, line.end, *marks[line.index]) for line in lines if line.index in marks]
     for line in lines:

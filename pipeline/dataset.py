@@ -142,7 +142,7 @@ def publish(out_dir: Path, outcomes: Iterable[dict], report: dict) -> Path:
                     "initiative_id": initiative_id(fact["label"]) if fact["kind"] == "initiative" else None,
                 })
         for rejection in part["rejections"]:
-            if rejection["doc_id"] in fresh:
+            if rejection["doc_id"] in fresh or (rejection["doc_id"] is None and keep_loose):
                 writers["rejections"].add(rejection | {"source": outcome["name"]})
         if fresh:
             for removed in part["removed"]:

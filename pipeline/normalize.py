@@ -26,8 +26,12 @@ def _table() -> dict[int, int]:
     return table
 
 
+@lru_cache(maxsize=4)
 def fold(text: str) -> str:
-    """Full-width to ASCII and traditional to simplified, keeping the length."""
+    """Full-width to ASCII and traditional to simplified, keeping the length.
+
+    Cached: every stage of one source folds the same text.
+    """
     folded = text.translate(_table())
     assert len(folded) == len(text)
     return folded

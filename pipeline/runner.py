@@ -7,6 +7,7 @@ uninterrupted run would have.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import os
@@ -77,8 +78,11 @@ def process_source(source: Source, extractor: Extractor) -> dict:
         for d in documents
     ]
 
+    starts = [d.start for d in documents]
+
     def document_at(offset: int):
-        return next((d for d in documents if d.start <= offset < d.end), None)
+        i = bisect.bisect_right(starts, offset) - 1
+        return documents[i] if i >= 0 and offset < documents[i].end else None
 
     facts = []
     for record, mention in zip(schema_records(source, extraction), extraction.mentions):
@@ -96,7 +100,7 @@ def process_source(source: Source, extractor: Extractor) -> dict:
         )
         facts.append(record)
     rejections = [
-        {"doc_id": (document_at(r.start) or documents[0]).doc_id if documents else None,
+        {"doc_id": getattr(document_at(r.start), "doc_id", None),
          "start": r.start, "end": r.end, "text": source.text[r.start:r.end],
          "reason": r.reason, "rule": r.rule,
          "context": source.text[max(0, r.start - 8):r.end + 8]}

@@ -8,6 +8,7 @@ dictionary in jieba's format ("word [freq] [tag]" per line).
 from __future__ import annotations
 
 from enum import Enum
+from itertools import accumulate
 from pathlib import Path
 
 Token = tuple[int, int, str]  # start, end, part-of-speech tag
@@ -53,9 +54,6 @@ class Segmenter:
 
     def tokens(self, text: str) -> list[Token]:
         """Tagged word spans covering `text` end to end."""
-        out: list[Token] = []
-        pos = 0
-        for word, tag in self._tag(text):
-            out.append((pos, pos + len(word), tag))
-            pos += len(word)
-        return out
+        tagged = self._tag(text)
+        ends = list(accumulate(len(word) for word, _ in tagged))
+        return [(end - len(word), end, tag) for (word, tag), end in zip(tagged, ends)]

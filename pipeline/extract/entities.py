@@ -206,13 +206,21 @@ class Patterns:
     place_words: frozenset[str]
     place_prefixes: frozenset[str]
     place_lengths: tuple[int, ...]
-    head_endings: frozenset[str]
+    heads_by_ending: dict[str, tuple[str, ...]]  # organisation heads by their last character
     org_name: re.Pattern
     person_name: re.Pattern
     title_before: re.Pattern
     title_after: re.Pattern
     place_suffix: re.Pattern
     place_extension: re.Pattern
+
+
+def _heads_by_ending(heads: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Longest first within each ending, so a word is checked only against heads it could end with."""
+    grouped: dict[str, list[str]] = {}
+    for head in heads:
+        grouped.setdefault(head[-1], []).append(head)
+    return {ending: tuple(group) for ending, group in grouped.items()}
 
 
 @lru_cache(maxsize=4)
@@ -223,7 +231,7 @@ def compile_patterns(lexicons: Lexicons) -> Patterns:
         place_words=words,
         place_prefixes=frozenset(word[:2] for word in words),
         place_lengths=tuple(sorted({len(word) for word in words}, reverse=True)),
-        head_endings=frozenset(head[-1] for head in lexicons.org_heads),
+        heads_by_ending=_heads_by_ending(lexicons.org_heads),
         org_name=re.compile(trie_pattern(lexicons.orgs)),
         person_name=re.compile(trie_pattern(lexicons.persons)),
         title_before=re.compile(f"(?:{trie_pattern(lexicons.titles_before)})[ \u3000]?"),
@@ -532,11 +540,11 @@ def _level_anchor(text: str, body_start: int, end: int, index: TokenIndex) -> in
     return None
 
 
-def _org_head(token_text: str, flag: str, heads: tuple[str, ...]) -> str | None:
+def _org_head(token_text: str, flag: str, heads_by_ending: dict[str, tuple[str, ...]]) -> str | None:
     """The organisation head a word ends with (司法局 → 局, 省委 → 委), unless the word is an everyday one."""
     if token_text in NOT_BODIES and token_text not in GOVERNMENT_HEADS:
         return None
-    head = next((h for h in heads if token_text.endswith(h)), None)
+    head = next((h for h in heads_by_ending.get(token_text[-1], ()) if token_text.endswith(h)), None)
     if head is None:
         return None
     if len(head) == 1 and len(token_text) == 2 and token_text[0] not in "省市区县镇乡委团党纪监":
@@ -556,9 +564,9 @@ def _organisations(text: str, index: TokenIndex, lexicons: Lexicons, patterns: P
             found.append(Candidate(start, end, "org", "org.gazetteer", 4))
     known_ends = {c.end: c.start for c in found}
     for token_start, token_end, flag in index.tokens:
-        if text[token_end - 1] not in patterns.head_endings:
+        if text[token_end - 1] not in patterns.heads_by_ending:
             continue
-        head = _org_head(text[token_start:token_end], flag, lexicons.org_heads)
+        head = _org_head(text[token_start:token_end], flag, patterns.heads_by_ending)
         if head is None:
             continue
         candidate = _org_span(text, token_end - len(head), token_end, head, index, lexicons, place_ends, known_ends)
@@ -567,7 +575,7 @@ def _organisations(text: str, index: TokenIndex, lexicons: Lexicons, patterns: P
     found += _bodies_before_roles(text, index)
     found = _chain_orgs(text, found)
     found = [_with_party_prefix(text, c) for c in found if not _is_report_title(text, c)]
-    return found + _list_members(text, found, index, lexicons)
+    return found + _list_members(text, found, index, patterns)
 
 
 def _org_span(text: str, head_start: int, end: int, head: str, index: TokenIndex, lexicons: Lexicons,
@@ -662,7 +670,7 @@ def _is_report_title(text: str, org: Candidate) -> bool:
     return text.endswith("政府", org.start, org.end) and text.startswith("工作报告", org.end)
 
 
-def _list_members(text: str, orgs: list[Candidate], index: TokenIndex, lexicons: Lexicons) -> list[Candidate]:
+def _list_members(text: str, orgs: list[Candidate], index: TokenIndex, patterns: Patterns) -> list[Candidate]:
     """张家港市妇联、民政局、人武部: bodies listed after one with a place share its place."""
     found = []
     for org in orgs:
@@ -674,7 +682,7 @@ def _list_members(text: str, orgs: list[Candidate], index: TokenIndex, lexicons:
             if token is None:
                 break
             word = text[token[0]:token[1]]
-            head = _org_head(word, token[2], lexicons.org_heads)
+            head = _org_head(word, token[2], patterns.heads_by_ending)
             if head is None or head not in GOVERNMENT_HEADS or word in NOT_BODIES and word != "政府":
                 break
             found.append(Candidate(token[0], token[1], "org", "org.list", 4))
