@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.dedup import NearDuplicateIndex, signature_from_values
 from pipeline.errors import DatasetError
 from pipeline.lexicon import build_initiative_lexicon, initiative_id
 
@@ -31,7 +32,7 @@ SCHEMAS = {
         ("content_hash", pa.string()), ("encoding", pa.string()),
         ("encoding_confidence", pa.float64()), ("title", pa.string()),
         ("start", pa.int64()), ("end", pa.int64()), ("chars", pa.int64()), ("meta", pa.string()),
-        ("text", pa.string()),
+        ("near_duplicate_of", pa.string()), ("text", pa.string()),
     ]),
     "facts": pa.schema([
         ("fact_id", pa.string()), ("canonical_fact_id", pa.string()), ("doc_id", pa.string()),
@@ -113,6 +114,7 @@ def publish(out_dir: Path, outcomes: Iterable[dict], report: dict) -> Path:
                for t in TABLES if t not in ("runs", "initiatives")}
     seen_docs: dict[str, str] = {}
     canonical_facts: dict[bytes, str] = {}
+    near_duplicates = NearDuplicateIndex()
     duplicates = []
     for outcome in outcomes:
         if outcome["status"] not in ("processed", "cached"):
@@ -126,11 +128,12 @@ def publish(out_dir: Path, outcomes: Iterable[dict], report: dict) -> Path:
                 continue
             seen_docs[doc["doc_id"]] = outcome["path"]
             fresh.add(doc["doc_id"])
+            near = near_duplicates.add_signature(doc["doc_id"], signature_from_values(doc.pop("minhash")))
             writers["documents"].add(doc | {
                 "source": outcome["name"], "path": outcome["path"],
                 "content_hash": outcome["content_hash"], "encoding": part["encoding"],
                 "encoding_confidence": part["confidence"], "chars": len(doc["text"]),
-                "meta": _json(doc.get("meta") or {}),
+                "meta": _json(doc.get("meta") or {}), "near_duplicate_of": near,
             })
         keep_loose = bool(fresh) or not part["documents"]
         for fact in part["facts"]:
@@ -154,6 +157,7 @@ def publish(out_dir: Path, outcomes: Iterable[dict], report: dict) -> Path:
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "documents": writers["documents"].count, "facts": writers["facts"].count,
         "rejections": writers["rejections"].count, "duplicates": duplicates,
+        "near_duplicates": near_duplicates.pairs,
     }
     _write_runs(final, staging, report)
     (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")

@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from pipeline.normalize import fold
 
 SHINGLE_CHARS = 5
 DEFAULT_THRESHOLD = 0.7
+NUM_PERM = 128
+SEED = 1
+SCHEME = "affine32"  # datasketch's default hashing scheme, named so stored values stay readable
 _SPACE = re.compile(r"\s+")
 
 
@@ -40,26 +44,36 @@ def jaccard(a: str, b: str) -> float:
     return len(left & right) / len(left | right)
 
 
+def signature(text: str, num_perm: int = NUM_PERM, seed: int = SEED) -> LeanMinHash:
+    """The MinHash of a text's shingles (computed where the text is, stored as its hash values)."""
+    minhash = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME)
+    minhash.update_batch([s.encode("utf-8") for s in sorted(shingles(text))])
+    return LeanMinHash(minhash)
+
+
+def signature_from_values(values: list[int], seed: int = SEED) -> LeanMinHash:
+    """A signature back from the hash values `signature` produced."""
+    return LeanMinHash(seed=seed, hashvalues=np.array(values, dtype=np.uint64), scheme=SCHEME)
+
+
 class NearDuplicateIndex:
     """Documents seen so far; `add` tells whether a new one nearly repeats an earlier one."""
 
-    def __init__(self, threshold: float = DEFAULT_THRESHOLD, num_perm: int = 128, seed: int = 1):
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD, num_perm: int = NUM_PERM):
         self.threshold = threshold
-        self._num_perm = num_perm
-        self._seed = seed
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self._signatures: dict[str, LeanMinHash] = {}
         self._order: dict[str, int] = {}
+        self.pairs: list[tuple[str, str]] = []  # (document, its earlier near-duplicate)
 
     def __len__(self) -> int:
         return len(self._signatures)
 
-    def signature(self, text: str) -> LeanMinHash:
-        minhash = MinHash(num_perm=self._num_perm, seed=self._seed)
-        minhash.update_batch([s.encode("utf-8") for s in sorted(shingles(text))])
-        return LeanMinHash(minhash)
-
     def add(self, doc_id: str, text: str) -> str | None:
+        """Index a document by its text; see `add_signature`."""
+        return self.add_signature(doc_id, signature(text))
+
+    def add_signature(self, doc_id: str, minhash: LeanMinHash) -> str | None:
         """Index a document; return the doc_id of the earliest earlier near-duplicate, or None.
 
         A document already indexed under the same id is its own earlier copy: its id is
@@ -67,10 +81,13 @@ class NearDuplicateIndex:
         """
         if doc_id in self._signatures:
             return doc_id
-        signature = self.signature(text)
-        matches = [other for other in self._lsh.query(signature)
-                   if signature.jaccard(self._signatures[other]) >= self.threshold]
-        self._lsh.insert(doc_id, signature)
-        self._signatures[doc_id] = signature
+        matches = [other for other in self._lsh.query(minhash)
+                   if minhash.jaccard(self._signatures[other]) >= self.threshold]
+        self._lsh.insert(doc_id, minhash)
+        self._signatures[doc_id] = minhash
         self._order[doc_id] = len(self._order)
-        return min(matches, key=self._order.__getitem__) if matches else None
+        if not matches:
+            return None
+        earliest = min(matches, key=self._order.__getitem__)
+        self.pairs.append((doc_id, earliest))
+        return earliest

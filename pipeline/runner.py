@@ -22,7 +22,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from pipeline import clean, dataset
+from pipeline import clean, dataset, dedup
 from pipeline.extract import Extractor
 from pipeline.ingest import iter_input_files, read_sources
 from pipeline.link import Outline
@@ -74,7 +74,7 @@ def process_source(source: Source, extractor: Extractor) -> dict:
     outline = Outline.of(source.text)
     doc_rows = [
         {"doc_id": d.doc_id, "title": d.title, "start": d.start, "end": d.end, "text": d.text,
-         "meta": d.meta}
+         "meta": d.meta, "minhash": dedup.signature(d.text).hashvalues.tolist()}
         for d in documents
     ]
 

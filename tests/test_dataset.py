@@ -6,6 +6,7 @@ import json
 import pytest
 
 from pipeline import dataset
+from pipeline.dedup import signature
 from pipeline.errors import DatasetError
 
 FACTS = [
@@ -27,7 +28,8 @@ def published(tmp_path):
         for i, (kind, text, start, value, unit, per, sentence) in enumerate(FACTS)
     ]
     part = {"encoding": "utf-8", "confidence": 1.0, "facts": facts, "rejections": [], "removed": [],
-            "documents": [{"doc_id": "d1", "title": "标题", "start": 0, "end": 120, "text": "x" * 120, "meta": {}}]}
+            "documents": [{"doc_id": "d1", "title": "标题", "start": 0, "end": 120, "text": "x" * 120, "meta": {},
+                           "minhash": signature("x" * 120).hashvalues.tolist()}]}
     part_path = tmp_path / "part.json"
     part_path.write_text(json.dumps(part, ensure_ascii=False), encoding="utf-8")
     outcome = {"status": "processed", "path": "in/a.txt", "name": "a.txt", "content_hash": "h", "part": str(part_path)}

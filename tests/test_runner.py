@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from pipeline import dataset, runner
@@ -100,3 +101,18 @@ def test_a_killed_run_resumes_to_the_same_dataset(tmp_path):
     resumed = subprocess.run(command + [str(killed_out)], cwd=ROOT, check=True, capture_output=True, text=True)
     assert "unchanged 0" not in resumed.stdout
     assert facts_frame(killed_out).equals(facts_frame(tmp_path / "whole"))
+
+
+def test_a_lightly_edited_repost_is_marked_as_a_near_duplicate(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    original = REPORTS / "2026_北京市_政府工作报告.txt"
+    text = original.read_text(encoding="utf-8")
+    shutil.copy(original, folder / "a.txt")
+    edited = text.replace("。", "！", 20)  # a few characters changed: a re-post, not a new report
+    (folder / "b.txt").write_text(edited, encoding="utf-8")
+    summary = runner.run([folder], tmp_path / "out", progress=False)
+    documents = dataset.load(summary.dataset_dir)["documents"].set_index("source")
+    assert documents.loc["b.txt", "near_duplicate_of"] == documents.loc["a.txt", "doc_id"]
+    assert pd.isna(documents.loc["a.txt", "near_duplicate_of"])
+    assert summary.report["near_duplicates"] == [[documents.loc["b.txt", "doc_id"], documents.loc["a.txt", "doc_id"]]]
