@@ -1,0 +1,47 @@
+"""Subject accuracy of the ranker beside the nearest-noun baseline: on the held-out split of
+corpora/annotations/subjects.jsonl (ranker fitted on the train split) and on the gold files'
+subjects (the saved model, given the gold's own quantity spans).
+
+    python bench/subject_accuracy.py
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pipeline.resources import CORPORA, MODELS  # noqa: E402
+from pipeline.segment import Segmenter  # noqa: E402
+from pipeline.subject import SubjectRanker  # noqa: E402
+from pipeline.train.subject import evaluate, fit, gold_records, gold_sources, read_jsonl  # noqa: E402
+
+
+ROWS = (("ranker", "ranker"), ("nearest_noun", "nearest noun"),
+        ("ranker_all", "ranker, incl. no subject"), ("nearest_noun_all", "nearest, incl. no subject"))
+
+
+def print_table(title: str, result: dict, rows=ROWS) -> None:
+    print(f"\n{title}")
+    print(f"  {'':<28}{'n':>5}{'exact':>8}{'lenient':>9}")
+    for key, name in rows:
+        row = result[key]
+        print(f"  {name:<28}{row['n']:>5}{row['exact']:>8.3f}{row['lenient']:>9.3f}")
+
+
+def main() -> None:
+    segmenter = Segmenter()
+    records = read_jsonl(CORPORA / "annotations" / "subjects.jsonl")
+    train = [r for r in records if r["split"] == "train"]
+    test = [r for r in records if r["split"] == "test"]
+    held_out = SubjectRanker(fit(train, segmenter))
+    print_table(f"held-out split ({len(train)} train / {len(test)} test quantities)", evaluate(held_out, test, segmenter))
+    saved = SubjectRanker.load(MODELS)
+    if saved is None:
+        sys.exit("no saved subject model: run pipeline.train.subject.train_subject first")
+    print_table("gold files, subjects where the gold gives one",
+                evaluate(saved, gold_records(), segmenter, gold_sources(segmenter)), ROWS[:2])
+
+
+if __name__ == "__main__":
+    main()
