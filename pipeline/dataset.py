@@ -41,7 +41,8 @@ SCHEMAS = {
         ("value", pa.float64()), ("unit", pa.string()), ("approx", pa.string()),
         ("per", pa.string()), ("subject", pa.string()), ("label", pa.string()),
         ("extra", pa.string()), ("rule", pa.string()), ("sentence", pa.string()),
-        ("sentence_start", pa.int64()), ("section", pa.string()), ("initiative_id", pa.string()),
+        ("sentence_start", pa.int64()), ("section", pa.string()), ("topic", pa.string()),
+        ("section_topic", pa.string()), ("initiative_id", pa.string()),
     ]),
     "initiatives": pa.schema([
         ("initiative_id", pa.string()), ("label", pa.string()), ("subtype", pa.string()),
@@ -245,7 +246,8 @@ def query(out_dir: Path, sql: str, params: list | None = None) -> pd.DataFrame:
         con.close()
 
 
-FACT_COLUMNS = "kind, value, unit, approx, per, subject, label, text, source, start, \"end\", section, sentence, fact_id"
+FACT_COLUMNS = ("kind, value, unit, approx, per, subject, label, text, source, start, \"end\", topic, "
+                "section, sentence, fact_id")
 
 
 def facts_sql(kinds=None, source=None, min_value=None, max_value=None, contains=None, unit=None,

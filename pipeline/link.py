@@ -1,9 +1,18 @@
-"""Context for facts: the sentence each sits in and the section heading it sits under."""
+"""Context for facts: the sentence each sits in, the section heading it sits under, what a
+quantity counts (subject), which organisation acts (actor) and the policy area (topic)."""
 from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pipeline.actor import actor_of
+from pipeline.records import ENTITY_KINDS, QUANTITY_KINDS, Mention
+from pipeline.resources import MODELS
+from pipeline.segment import Segmenter, Token
+from pipeline.subject import SubjectRanker, nearest_noun_subject
+from pipeline.topic import TopicClassifier
 
 _SENTENCE_END = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”」』）)]?|\n|$)")
 
@@ -47,3 +56,49 @@ class Outline:
         if i < 0 or self.heading_starts[i] < floor:
             return None
         return self.headings[i]
+
+
+class Linker:
+    """Links built once per process: the subject of each quantity, the actor of each fact's
+    sentence, and the topic of sentences. Runs rules-only (nearest noun, no topic) when a
+    model is missing from `models/`.
+    """
+
+    def __init__(self, segmenter: Segmenter, models_dir: Path = MODELS):
+        self.subjects = SubjectRanker.load(models_dir)
+        self.topics = TopicClassifier.load(models_dir, segmenter)
+
+    def link(self, text: str, folded: str, tokens: list[Token], mentions: list[Mention],
+             outline: Outline) -> list[Mention]:
+        """`mentions` with `subject` filled for quantities and `extra.actor` where an org acts."""
+        quantities = [i for i, m in enumerate(mentions) if m.kind in QUANTITY_KINDS]
+        spans = [(mentions[i].start, mentions[i].end) for i in quantities]
+        if self.subjects is not None:
+            chosen = self.subjects.choose(folded, tokens, spans)
+            subjects = [text[s[0]:s[1]] if s else None for s in chosen]
+        else:
+            subjects = nearest_noun_subject(text, tokens, spans)
+        linked = list(mentions)
+        for i, subject in zip(quantities, subjects):
+            linked[i] = replace(linked[i], subject=subject)
+        orgs = [m for m in mentions if m.kind == "org"]
+        org_starts = [m.start for m in orgs]
+        actors: dict[tuple[int, int], str | None] = {}
+        for i, mention in enumerate(linked):
+            if mention.kind in ENTITY_KINDS:
+                continue
+            sentence = outline.sentence(mention.start)
+            if sentence not in actors:
+                first = bisect.bisect_left(org_starts, sentence[0])
+                inside = [(m.start - sentence[0], m.end - sentence[0], m.kind, m.label)
+                          for m in orgs[first:] if m.end <= sentence[1]]
+                actors[sentence] = actor_of(folded[sentence[0]:sentence[1]], inside) if inside else None
+            if actors[sentence]:
+                linked[i] = replace(mention, extra=mention.extra | {"actor": actors[sentence]})
+        return linked
+
+    def topics_of(self, sentences: list[str]) -> list[str | None]:
+        """The policy area of each sentence (None without a topic model)."""
+        if self.topics is None or not sentences:
+            return [None] * len(sentences)
+        return self.topics.predict(sentences)

@@ -70,8 +70,8 @@ def process_source(source: Source, extractor: Extractor) -> dict:
     """One source -> its documents, facts and rejections as plain rows (the cached part)."""
     removed = clean.furniture(source)
     documents = clean.split_documents(source, removed)
-    extraction = extractor.extract(source.text)
     outline = Outline.of(source.text)
+    extraction = extractor.extract(source.text, outline)
     doc_rows = [
         {"doc_id": d.doc_id, "title": d.title, "start": d.start, "end": d.end, "text": d.text,
          "meta": d.meta, "minhash": dedup.signature(d.text).hashvalues.tolist()}
@@ -99,6 +99,7 @@ def process_source(source: Source, extractor: Extractor) -> dict:
             section=outline.section(mention.start, doc.start if doc else 0),
         )
         facts.append(record)
+    _add_topics(facts, extractor.linker)
     rejections = [
         {"doc_id": getattr(document_at(r.start), "doc_id", None),
          "start": r.start, "end": r.end, "text": source.text[r.start:r.end],
@@ -110,6 +111,15 @@ def process_source(source: Source, extractor: Extractor) -> dict:
                      "reason": r.reason, "rule": r.rule} for r in removed]
     return {"encoding": source.encoding, "confidence": source.confidence,
             "documents": doc_rows, "facts": facts, "rejections": rejections, "removed": removed_rows}
+
+
+def _add_topics(facts: list[dict], linker) -> None:
+    """The policy area of each fact's sentence and of its section heading, one batch per source."""
+    texts = sorted({f["sentence"] for f in facts} | {f["section"] for f in facts if f["section"]})
+    topic_of = dict(zip(texts, linker.topics_of(texts)))
+    for fact in facts:
+        fact["topic"] = topic_of[fact["sentence"]]
+        fact["section_topic"] = topic_of.get(fact["section"])
 
 
 def _fact_id(content_hash: str, kind: str, start: int, end: int) -> str:

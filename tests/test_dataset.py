@@ -24,6 +24,7 @@ def published(tmp_path):
         {"fact_id": f"f{i}", "doc_id": "d1", "kind": kind, "start": start, "end": start + len(text),
          "text": text, "value": value, "unit": unit, "approx": "exact", "per": per, "subject": None,
          "label": None, "extra": {}, "rule": "test", "sentence": sentence, "sentence_start": start - 4,
+         "topic": None, "section_topic": None,
          "section": "一、总体情况"}
         for i, (kind, text, start, value, unit, per, sentence) in enumerate(FACTS)
     ]

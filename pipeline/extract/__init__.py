@@ -13,6 +13,7 @@ from pipeline.extract.dates import extract_dates
 from pipeline.extract.entities import extract_entities
 from pipeline.extract.initiatives import extract_initiatives
 from pipeline.extract.quantities import extract_quantities
+from pipeline.link import Linker, Outline
 from pipeline.normalize import fold
 from pipeline.records import Extraction, Mention, Rejection
 from pipeline.segment import Segmenter
@@ -25,8 +26,10 @@ class Extractor:
 
     def __init__(self, segmenter: Segmenter | None = None):
         self.segmenter = segmenter or Segmenter()
+        self.linker = Linker(self.segmenter)
 
-    def extract(self, text: str) -> Extraction:
+    def extract(self, text: str, outline: Outline | None = None) -> Extraction:
+        """Facts of a source text (SCHEMA offsets), linked to subjects and actors."""
         folded = fold(text)
         tokens = self.segmenter.tokens(folded)
         spans = [(start, end) for start, end, _ in tokens]
@@ -40,6 +43,7 @@ class Extractor:
             rejections.extend(part.rejections)
         mentions += initiatives.mentions + entities.mentions
         mentions.sort(key=lambda m: (m.start, m.end, m.kind))
+        mentions = self.linker.link(text, folded, tokens, mentions, outline or Outline.of(text))
         rejections += _unparsed(folded, Extraction(mentions, rejections))
         rejections.sort(key=lambda r: (r.start, r.end))
         return Extraction(mentions, rejections)
