@@ -11,12 +11,12 @@ from typing import Optional
 
 import typer
 
-from pipeline import coverage, dataset, evaluate as scoring, runner
+from pipeline import coverage, dataset, evaluate as scoring, runner, training
 from pipeline.errors import ZongjieError
 from pipeline.ingest import iter_input_files, read_sources
 from pipeline.normalize import fold
 from pipeline.records import Skipped
-from pipeline.resources import SAMPLE_CORPUS
+from pipeline.resources import MODELS, SAMPLE_CORPUS
 
 app = typer.Typer(
     help="zongjie: turn Chinese work reports into a queryable dataset of facts.",
@@ -206,8 +206,39 @@ def initiatives(
     _print_frame(lexicon.head(limit) if limit else lexicon, fmt)
 
 
+@app.command()
+def train(
+    only: Optional[list[str]] = typer.Option(None, "--only", help="Model to train (repeatable): "
+                                              + ", ".join(training.TRAINERS)),
+    seed: int = typer.Option(0, "--seed"),
+    report: bool = typer.Option(False, "--report", help="Also print each entity rule's coverage and precision."),
+    models: Path = typer.Option(MODELS, "--models", help="Where to write the models."),
+) -> None:
+    """Rebuild the shipped models from the annotations in corpora/, each with a model card."""
+    unknown = set(only or []) - set(training.TRAINERS)
+    if unknown:
+        _fail(f"no model named {', '.join(sorted(unknown))}; choose from {', '.join(training.TRAINERS)}")
+    for name, metrics in training.train(only, seed=seed, models_dir=models).items():
+        leaves = training.numeric_leaves(metrics)
+        typer.echo(f"{name}: " + ", ".join(f"{k} {v:.3f}" for k, v in leaves.items() if _headline(k)))
+        typer.echo(f"  card: {models / name / 'card.json'}")
+    if report:
+        rows = training.rule_report()
+        typer.echo(f"\n{'rule':<24}{'found':>7}{'correct':>9}{'precision':>11}{'coverage':>10}")
+        for row in rows:
+            typer.echo(f"{row['rule']:<24}{row['predicted']:>7}{row['correct']:>9}"
+                       f"{row['precision']:>11.3f}{row['coverage']:>10.3f}")
+
+
+def _headline(metric: str) -> bool:
+    """The metrics worth a line on the terminal (the card keeps them all)."""
+    return metric.endswith(("f1", "macro_f1", "precision", "recall", "exact", "accuracy"))
+
+
 def main() -> None:
-    logging.basicConfig(level=os.environ.get("ZONGJIE_LOG", "WARNING"), format="%(levelname)s %(message)s")
+    level = os.environ.get("ZONGJIE_LOG", "WARNING")
+    logging.basicConfig(level=level, format="%(levelname)s %(message)s")
+    logging.getLogger("jieba").setLevel(level)  # jieba logs its dictionary loading at DEBUG
     try:
         app()
     except ZongjieError as err:

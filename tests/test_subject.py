@@ -1,4 +1,3 @@
-import json
 import logging
 import re
 
@@ -111,8 +110,6 @@ def test_training_twice_gives_the_same_metrics(tmp_path):
     second = train_subject(small, tmp_path / "b", seed=0, evaluate_gold=False)
     assert first == second
     assert first["held_out"]["ranker"]["n"] > 0
-    card = json.loads((tmp_path / "a" / "card.json").read_text(encoding="utf-8"))
-    assert card["seed"] == 0 and card["metrics"] == first and len(card["data_sha256"]) == 64
 
 
 def test_missing_model_gives_none_and_a_warning(tmp_path, caplog):

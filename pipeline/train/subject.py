@@ -10,12 +10,9 @@ characters (the head noun: 优抚对象 / 重点优抚对象).
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import platform
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from pipeline.extract.quantities import extract_quantities
@@ -39,12 +36,6 @@ class SourceText:
 
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def data_sha256(records: list[dict]) -> str:
-    """A digest of the annotations that does not depend on how the file was written."""
-    canonical = "\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in records)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def source_path(name: str) -> Path:
@@ -195,7 +186,6 @@ def fit(records: list[dict], segmenter: Segmenter, seed: int = 0):
 def train_subject(annotations: Path | list[dict], out_dir: Path, seed: int = 0, evaluate_gold: bool = True) -> dict:
     """Fit on the train split, measure on the test split (and the gold files), refit on all, save."""
     import joblib
-    import sklearn
 
     records = read_jsonl(annotations) if isinstance(annotations, (str, Path)) else list(annotations)
     segmenter = Segmenter()
@@ -209,15 +199,4 @@ def train_subject(annotations: Path | list[dict], out_dir: Path, seed: int = 0, 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     joblib.dump(final.model, out / MODEL_FILE, compress=3)
-    card = {
-        "model": "subject ranker: DictVectorizer + pairwise LogisticRegression over subject candidates",
-        "data": "corpora/annotations/subjects.jsonl",
-        "data_sha256": data_sha256(records),
-        "date": date.today().isoformat(),
-        "seed": seed,
-        "metrics": metrics,
-        "versions": {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
-                     "joblib": joblib.__version__},
-    }
-    (out / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return metrics

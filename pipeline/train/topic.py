@@ -5,14 +5,11 @@ model is then fitted on every sentence.
 """
 from __future__ import annotations
 
-import json
-import platform
-from datetime import date
 from pathlib import Path
 
 from pipeline.segment import Segmenter
 from pipeline.topic import MODEL_FILE, TOPICS, words_joined, without_spaces
-from pipeline.train.subject import data_sha256, read_jsonl
+from pipeline.train.subject import read_jsonl
 
 FOLDS = 5
 
@@ -50,7 +47,6 @@ def cross_validate(texts: list[str], labels: list[str], seed: int = 0, folds: in
 def train_topic(annotations: Path | list[dict], out_dir: Path, seed: int = 0, folds: int = FOLDS) -> dict:
     """Cross-validate, fit on all sentences, save the model and its card; returns the metrics."""
     import joblib
-    import sklearn
 
     records = read_jsonl(annotations) if isinstance(annotations, (str, Path)) else list(annotations)
     unknown = {r["topic"] for r in records} - set(TOPICS)
@@ -64,16 +60,4 @@ def train_topic(annotations: Path | list[dict], out_dir: Path, seed: int = 0, fo
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     joblib.dump(model, out / MODEL_FILE, compress=3)
-    card = {
-        "model": "topic classifier: TF-IDF (rjieba words, characters 1-2) + LinearSVC",
-        "data": "corpora/annotations/topics.jsonl",
-        "data_sha256": data_sha256(records),
-        "date": date.today().isoformat(),
-        "seed": seed,
-        "labels": list(TOPICS),
-        "metrics": metrics,
-        "versions": {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
-                     "joblib": joblib.__version__},
-    }
-    (out / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return metrics
