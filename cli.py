@@ -70,8 +70,7 @@ def run(
                f"skipped {len(report['skipped'])}, duplicates {len(report['duplicates'])}")
     for skip in report["skipped"]:
         typer.echo(f"  skipped {skip['path']}: {skip['reason']} ({skip['detail']})")
-    counts = dataset.query(summary.dataset_dir, "SELECT kind, count(*) AS n FROM facts GROUP BY kind ORDER BY n DESC")
-    facts_line = ", ".join(f"{k} {n}" for k, n in zip(counts["kind"], counts["n"]))
+    facts_line = ", ".join(f"{kind} {n}" for kind, n in report["kinds"].items())
     typer.echo(f"documents {report['documents']}, facts {report['facts']} ({facts_line})")
     typer.echo(f"dataset: {summary.dataset_dir.resolve()}")
     if report["processed"] + report["cached"] == 0:

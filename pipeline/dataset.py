@@ -10,13 +10,14 @@ import hashlib
 import json
 import os
 import shutil
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.dedup import NearDuplicateIndex, signature_from_values
@@ -24,7 +25,7 @@ from pipeline.errors import DatasetError
 from pipeline.lexicon import build_initiative_lexicon, initiative_id
 
 TABLES = ("documents", "facts", "initiatives", "rejections", "removed", "runs")
-BATCH_ROWS = 50_000
+BATCH_ROWS = 5_000  # rows buffered per table before a row group is written
 
 SCHEMAS = {
     "documents": pa.schema([
@@ -116,6 +117,7 @@ def publish(out_dir: Path, outcomes: Iterable[dict], report: dict) -> Path:
     seen_docs: dict[str, str] = {}
     canonical_facts: dict[bytes, str] = {}
     near_duplicates = NearDuplicateIndex()
+    kinds: Counter[str] = Counter()
     duplicates = []
     for outcome in outcomes:
         if outcome["status"] not in ("processed", "cached"):
@@ -141,6 +143,7 @@ def publish(out_dir: Path, outcomes: Iterable[dict], report: dict) -> Path:
             if fact["doc_id"] in fresh or (fact["doc_id"] is None and keep_loose):
                 repeat_key = _repeat_key(fact)
                 canonical = canonical_facts.setdefault(repeat_key, fact["fact_id"])
+                kinds[fact["kind"]] += 1
                 writers["facts"].add(fact | {
                     "source": outcome["name"], "canonical_fact_id": canonical, "extra": _json(fact["extra"]),
                     "initiative_id": initiative_id(fact["label"]) if fact["kind"] == "initiative" else None,
@@ -158,6 +161,7 @@ def publish(out_dir: Path, outcomes: Iterable[dict], report: dict) -> Path:
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "documents": writers["documents"].count, "facts": writers["facts"].count,
         "rejections": writers["rejections"].count, "duplicates": duplicates,
+        "kinds": dict(kinds.most_common()),
         "near_duplicates": near_duplicates.pairs,
     }
     _write_runs(final, staging, report)
@@ -176,7 +180,13 @@ def _repeat_key(fact: dict) -> bytes:
 
 def _write_initiatives(staging: Path) -> None:
     """The initiative lexicon over the facts just written; a repeated paragraph counts once."""
-    facts = pq.read_table(staging / "facts.parquet", filters=[("kind", "=", "initiative")]).to_pandas()
+    columns = ["fact_id", "canonical_fact_id", "doc_id", "source", "kind", "start", "end", "text", "label",
+               "extra", "sentence"]
+    batches = pq.ParquetFile(staging / "facts.parquet").iter_batches(batch_size=BATCH_ROWS, columns=columns)
+    facts = pa.Table.from_batches(  # batch by batch, so only the initiatives are ever held
+        [b.filter(pc.equal(b["kind"], "initiative")) for b in batches],
+        schema=pa.schema([SCHEMAS["facts"].field(c) for c in columns]),
+    ).to_pandas()
     facts = facts[facts["fact_id"] == facts["canonical_fact_id"]]
     documents = pq.read_table(staging / "documents.parquet", columns=["doc_id", "source", "title"]).to_pandas()
     lexicon = build_initiative_lexicon(facts, documents)
@@ -225,8 +235,10 @@ def load(out_dir: Path) -> dict[str, pd.DataFrame]:
     return {t: pd.read_parquet(root / f"{t}.parquet") for t in TABLES}
 
 
-def connect(out_dir: Path) -> duckdb.DuckDBPyConnection:
+def connect(out_dir: Path):
     """An in-memory DuckDB connection with a view per table over the Parquet files in place."""
+    import duckdb  # only the readers need it
+
     root = dataset_dir(out_dir)
     con = duckdb.connect()
     for table in TABLES:
@@ -237,6 +249,8 @@ def connect(out_dir: Path) -> duckdb.DuckDBPyConnection:
 
 def query(out_dir: Path, sql: str, params: list | None = None) -> pd.DataFrame:
     """Run DuckDB SQL over the dataset's tables and return a DataFrame."""
+    import duckdb
+
     con = connect(out_dir)
     try:
         return con.execute(sql, params or []).df()

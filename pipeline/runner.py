@@ -210,9 +210,11 @@ def run(paths: Iterable[Path], out_dir: Path, jobs: int = 1, progress: bool | No
 
 def _map(jobs_list: list[tuple[str, str]], jobs: int) -> Iterator[list[dict]]:
     """Results in input order, from this process or from `jobs` worker processes."""
+    global _worker_extractor
     if jobs <= 1 or len(jobs_list) <= 1:
         _init_worker()
         yield from map(_work, jobs_list)
+        _worker_extractor = None  # its dictionaries and models are not needed to publish
         return
     with get_context("spawn").Pool(jobs, initializer=_init_worker) as pool:
         yield from pool.imap(_work, jobs_list, chunksize=1)

@@ -58,8 +58,10 @@ def _split_tokens(text: str, tokens: list[Token], spans: list[Span]) -> list[Tok
     cuts = sorted({p for span in spans for p in span})
     starts = {span[0] for span in spans}
     out: list[Token] = []
+    i = 0
     for start, end, tag in tokens:
-        i = bisect.bisect_right(cuts, start)
+        while i < len(cuts) and cuts[i] <= start:
+            i += 1
         pos = start
         while i < len(cuts) and cuts[i] < end:
             out.append((pos, cuts[i], tag))
@@ -70,7 +72,7 @@ def _split_tokens(text: str, tokens: list[Token], spans: list[Span]) -> list[Tok
             out.append((end - 1, end, "v"))
         else:
             out.append((pos, end, tag))
-        if len(out) > 1 and text[out[-2][0]:out[-1][1]] == "占比":
+        if text[end - 1] == "比" and len(out) > 1 and text[out[-2][0]:out[-1][1]] == "占比":
             out[-2:] = [(out[-2][0], out[-1][1], "n")]
     return out
 
@@ -83,24 +85,27 @@ class _Context:
         self.tokens = _split_tokens(text, tokens, spans)
         self.starts = [t[0] for t in self.tokens]
         self.spans = spans
-        ordered = sorted(spans)
         self.quantity_token = [False] * len(self.tokens)
-        for k, (start, _end, _tag) in enumerate(self.tokens):
-            j = bisect.bisect_right(ordered, (start, float("inf"))) - 1
-            if j >= 0 and ordered[j][0] <= start < ordered[j][1]:
+        for start, end in spans:  # tokens are cut at every span edge, so a token starts each span
+            k = bisect.bisect_left(self.starts, start)
+            while k < len(self.tokens) and self.tokens[k][0] < end:
                 self.quantity_token[k] = True
+                k += 1
+        # Asked many times per token while candidates are built: computed once.
+        self.words = [text[start:end] for start, end, _ in self.tokens]
+        self.breaks = [not word.strip() or not CLAUSE_BREAKS.isdisjoint(word) for word in self.words]
+        self.barriers = [brk or qty or token[2] == "m"
+                         for brk, qty, token in zip(self.breaks, self.quantity_token, self.tokens)]
 
     def word(self, k: int) -> str:
-        start, end, _ = self.tokens[k]
-        return self.text[start:end]
+        return self.words[k]
 
     def is_break(self, k: int) -> bool:
-        word = self.word(k)
-        return any(ch in CLAUSE_BREAKS for ch in word) or word.strip() == ""
+        return self.breaks[k]
 
     def is_barrier(self, k: int) -> bool:
         """A token a subject cannot contain: a clause break, a quantity or a digit run."""
-        return self.is_break(k) or self.quantity_token[k] or self.tokens[k][2] == "m"
+        return self.barriers[k]
 
     def first_token(self, pos: int) -> int:
         return bisect.bisect_left(self.starts, pos)
