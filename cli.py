@@ -74,7 +74,7 @@ def run(
     typer.echo(f"documents {report['documents']}, facts {report['facts']} ({facts_line})")
     typer.echo(f"dataset: {summary.dataset_dir.resolve()}")
     if report["processed"] + report["cached"] == 0:
-        raise typer.Exit(1)
+        _fail("nothing could be processed" + ("" if report["files"] else ": no input files found"))
 
 
 @app.command()

@@ -80,7 +80,8 @@ def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and not _is_hidden(p.parts))
+            yield from sorted(p for p in path.rglob("*")
+                              if p.is_file() and not _is_hidden(p.relative_to(path).parts))
         else:
             yield path
 

@@ -111,6 +111,14 @@ def test_input_files_are_walked_in_order_without_hidden_ones(tmp_path):
     assert [p.relative_to(tmp_path).as_posix() for p in iter_input_files([tmp_path])] == ["a/c.txt", "b.txt"]
 
 
+def test_a_folder_inside_a_hidden_folder_is_still_walked(tmp_path):
+    """Only what lies below the folder given is judged hidden (a corpus may live in ~/.local/...)."""
+    root = tmp_path / ".venv" / "corpus"
+    for name in ("b.txt", ".cache/y.txt"):
+        write(root, name, b"x")
+    assert [p.relative_to(root).as_posix() for p in iter_input_files([root])] == ["b.txt"]
+
+
 # ---------------------------------------------------------------- Word, PDF, HTML
 
 def make_docx(path: Path) -> Path:
