@@ -13,6 +13,7 @@ import typer
 
 from pipeline import coverage, dataset, evaluate as scoring, runner, training
 from pipeline.errors import ZongjieError
+from pipeline.extract import Extractor
 from pipeline.ingest import iter_input_files, read_sources
 from pipeline.normalize import fold
 from pipeline.records import Skipped
@@ -67,7 +68,8 @@ def run(
     summary = runner.run(paths or list(SAMPLE_CORPUS), out, jobs=jobs)
     report = summary.report
     typer.echo(f"files {report['files']}: processed {report['processed']}, unchanged {report['cached']}, "
-               f"skipped {len(report['skipped'])}, duplicates {len(report['duplicates'])}")
+               f"skipped {len(report['skipped'])}, duplicates {len(report['duplicates'])}, "
+               f"near-duplicates {len(report['near_duplicates'])}")
     for skip in report["skipped"]:
         typer.echo(f"  skipped {skip['path']}: {skip['reason']} ({skip['detail']})")
     facts_line = ", ".join(f"{kind} {n}" for kind, n in report["kinds"].items())
@@ -83,7 +85,7 @@ def extract(
     jsonl: Path = typer.Option(..., "--jsonl", help="Where to write the SCHEMA.md fact records."),
 ) -> None:
     """Write fact records exactly as SCHEMA.md says (offsets into each source file's text)."""
-    extractor = runner.Extractor()
+    extractor = Extractor()
     tmp = jsonl.with_name(f".{jsonl.name}.{os.getpid()}.tmp")
     written = skipped = 0
     with open(tmp, "w", encoding="utf-8") as handle:
@@ -169,7 +171,7 @@ def coverage_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the summary and groups as JSON."),
 ) -> None:
     """The coverage ledger: numerals that became no fact, grouped by pattern, most frequent first."""
-    extractor = runner.Extractor()
+    extractor = Extractor()
     rows = []
     for source in _sources(paths or list(SAMPLE_CORPUS)):
         if not isinstance(source, Skipped):
