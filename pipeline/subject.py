@@ -93,6 +93,7 @@ class _Context:
                 k += 1
         # Asked many times per token while candidates are built: computed once.
         self.words = [text[start:end] for start, end, _ in self.tokens]
+        self.tags = [tag for _, _, tag in self.tokens]
         self.breaks = [not word.strip() or not CLAUSE_BREAKS.isdisjoint(word) for word in self.words]
         self.barriers = [brk or qty or token[2] == "m"
                          for brk, qty, token in zip(self.breaks, self.quantity_token, self.tokens)]
@@ -138,8 +139,8 @@ def _quantity_features(text: str, span: Span, side: str) -> dict:
 
 
 def _span_features(ctx: _Context, first: int, last: int, side: str, gap_tokens: list[int]) -> dict:
-    words = [ctx.word(k) for k in range(first, last + 1)]
-    tags = [ctx.tokens[k][2] for k in range(first, last + 1)]
+    words = ctx.words[first:last + 1]
+    tags = ctx.tags[first:last + 1]
     head = words[-1]
     features = {
         f"side={side}": 1,
@@ -175,16 +176,17 @@ def _span_features(ctx: _Context, first: int, last: int, side: str, gap_tokens: 
 
 
 def _valid_span(ctx: _Context, first: int, last: int) -> bool:
-    if ctx.word(first) in EDGE_STOPWORDS or ctx.word(last) in EDGE_STOPWORDS or ctx.tokens[first][2] == "q":
+    if ctx.tokens[last][1] - ctx.tokens[first][0] > MAX_CANDIDATE_CHARS:
         return False
-    if any(_is_verb(ctx, k) and ctx.tokens[k + 1][2] in NOUN_TAGS for k in range(first + 1, last)):
+    if ctx.words[first] in EDGE_STOPWORDS or ctx.words[last] in EDGE_STOPWORDS or ctx.tags[first] == "q":
+        return False
+    tags = ctx.tags
+    if any(tags[k] in VERB_TAGS and tags[k + 1] in NOUN_TAGS for k in range(first + 1, last)):
         return False  # a verb with its object inside (机关送去慰问金) is a clause, not a noun phrase
     surface = ctx.text[ctx.tokens[first][0]:ctx.tokens[last][1]]
     if surface.count("“") != surface.count("”") or surface.startswith("”"):
         return False
-    chars = ctx.tokens[last][1] - ctx.tokens[first][0]
-    closes_quote = surface.endswith("”")
-    return chars <= MAX_CANDIDATE_CHARS and (closes_quote or ctx.tokens[last][2] not in FUNCTION_TAGS)
+    return surface.endswith("”") or tags[last] not in FUNCTION_TAGS
 
 
 def _left_window(ctx: _Context, q_first: int) -> int:
