@@ -121,3 +121,12 @@ def test_ci_runs_the_readme_test_command():
     blocks = re.findall(r"```sh\n(.*?)\n```", readme, re.DOTALL)
     test_command = next(b for b in blocks if "pytest" in b)
     assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_traditional_text_is_read_as_simplified_but_spanned_as_written(tmp_path):
+    report = tmp_path / "big5.txt"
+    report.write_bytes("全區累計發放撫恤金1.5萬元，投入資金3億元，雙擁工作取得新成效。".encode("big5"))
+    out = tmp_path / "facts.jsonl"
+    assert invoke("extract", report, "--jsonl", out).exit_code == 0
+    money = [r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines()) if r["kind"] == "money"]
+    assert [(r["text"], r["value"], r["unit"]) for r in money] == [("1.5萬元", 15000, "CNY"), ("3億元", 3e8, "CNY")]
