@@ -71,9 +71,7 @@ def test_the_dataset_holds_what_extract_writes(bundled_run, scores):
 # mentions in the Beijing and Gansu reports as the gold annotates.
 NOTES_FORMULAS = ("十三五 十四五 十五五 四个中心 两区 两新 两重 一老一小 百千工程 八项规定 双减 双一流 双碳 双控 双百 "
                   "双高计划 一区一策 一校一策 一村一策 开一备三 五育融合 两网融合 两个关键小事 3个100 14+1 3+2 四个1 三公 "
-                  "两委 两院 五个一工程").split()
-
-BARE_ONE_OFFS = ("每月一题", "三城", "兰白两区")  # named once, unquoted, with no list or head word to mark them
+                  "两委 两院 五个一工程 每月一题 三城 兰白两区").split()
 
 
 def gold_formula_counts(gold_dir) -> dict[tuple[str, str], int]:
@@ -86,8 +84,7 @@ def gold_formula_counts(gold_dir) -> dict[tuple[str, str], int]:
     return counts
 
 
-@pytest.mark.parametrize("label", NOTES_FORMULAS + list(
-    pytest.param(label, marks=pytest.mark.xfail(strict=True, reason="bare one-off formula")) for label in BARE_ONE_OFFS))
+@pytest.mark.parametrize("label", NOTES_FORMULAS)
 def test_the_lexicon_counts_every_formula_of_the_notes(bundled_run, gold_dir, label):
     out, _ = bundled_run
     tables = dataset.load(out)

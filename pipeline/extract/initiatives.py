@@ -9,16 +9,24 @@ Chinese reports name policies in two ways, and each gets its own rules:
   (`initiative_known.txt`), N(个|项)? + an enumeration head (两个维护, 四落实), the 一X一Y and
   NXMY shapes (一区一策, 一办五站) outside a stop list, N+X+融合/联动 (五育融合), an echoed
   big numeral (千名干部进千村), N+X next to exactly N listed items starting with X (三童), a
-  term defined in a glossary (［3］五互一共：), a neighbour in a 、-list of formulas, or the
-  same label found elsewhere in the text. Word boundaries from the segmenter keep the shapes
-  from being cut out of longer words.
+  term defined in a glossary (［3］五互一共：), a neighbour in a 、-list of formulas, the
+  same label found elsewhere in the text, or the first part of an NXMY formula of the text
+  written bare as a word (三城 after 三城一区). A periodic formula 每[日周月季年]一X closing its
+  phrase or before a programme head is a programme (每月一题专项治理), unless X is a classifier or
+  time word (每年一次, 每周一晚). A place part of N one-character abbreviations before N +
+  区/市/县/地/园/城 names a fixed group (兰白两区, 成渝两地, 京津冀三地) — the numeral must count the
+  place characters, so 全省14市 and 西宁、海东两市 stay counts. Word boundaries from the
+  segmenter keep the shapes from being cut out of longer words.
 * **campaign** — a quoted, non-numeric (or literal-一) name whose context makes it a
   programme: a programme head right after it (“X”行动, “X”试点, “X”的…活动) or ending it
   (“府院联动”), an X+Y model (“旅游+康养”), a launching verb right before it (开展“X”), a
   sibling quoted name sharing the head, a well-known name, or the same name so marked
   elsewhere in the text.
   Honour titles (…模范城, …社区), brands (“X”品牌), slogans (with commas or after 标语) and
-  festivals (八一) are refused and reported as rejections.
+  festivals (八一) are refused and reported as rejections. A name so made a programme whose
+  shape is a formula too weak to stand alone — a 双-abbreviation (“双盲”, “双一流196”), N个 +
+  digits (“四个1”), numerals of rising magnitude (“十百千万”) or a topic before N大 + a programme
+  head (“碳达峰十大行动”, as 五个一工程) — is a formula instead.
 
 Quoted names are spanned with their quotes, `label` has none; 双拥 and its compounds are the
 field's own name, never an initiative.
@@ -30,11 +38,13 @@ field's own name, never an initiative.
   六个结合 → [[6, "结合"]], 一优二免八减半 → [[1, "优"], [2, "免"], [8, "减半"]]; a numeral
   right after 个/项 belongs to the head (四个一批 → [[4, "一批"]]); 双 is 2 (双一流 →
   [[2, "一流"]]); consecutive big numerals are separate parts (百千工程 → [[100, ""],
-  [1000, "工程"]]); a plan period gives its ordinal (十四五 → [[14, "五年规划"]],
+  [1000, "工程"]]), and so are numerals of rising magnitude (十百千万 → [[10, ""], [100, ""],
+  [1000, ""], [10000, ""]]); a plan period gives its ordinal (十四五 → [[14, "五年规划"]],
   “四五”普法 → [[4, "五年普法规划"]]); digits count as numbers (1+3+N → [[1, ""], [3, "N"]]).
 * `type` — "plan period" (N五), the type listed for a known formula ("institution
-  abbreviation" for 两委, 三老 …), "programme" (several numerals, digits, or a programme head
-  such as 工程/行动/计划), otherwise "enumeration" (六个结合, 三进).
+  abbreviation" for 两委, 三老 …, and place-prefixed groups as 兰白两区), "programme" (periodic
+  formulas, several numerals, digits, or a programme head such as 工程/行动/计划), otherwise
+  "enumeration" (六个结合, 三进).
 * `members` — `[start, end]` source spans of the items the text lists for the formula
   (一是…六是 after it, a 即-list, a parenthesis, a glossary definition, items echoing its head
   as 进课表、进课本、进课堂, or a 、-list right before it as 内容、时间、人员、效果“四落实”),
@@ -96,16 +106,28 @@ _SLOGAN_CUES = ("标语", "口号", "心声", "说：", "说:", "道：", "道:"
 _LAUNCH_VERBS = ("实施", "开展", "推行", "启动", "举办")
 _EVENT_HEADS = ("活动", "展", "论坛", "讲座", "比赛", "竞赛", "宣讲", "晚会")
 _ORDINALS = "一二三四五六七八九十"
+# 每月一题, 每周一练: a periodic programme; classifiers and time words after 一 make a frequency
+# or a weekday instead (每年一次, 每月一期, 每年一度, 每周一晚, 每周一至周五).
+_PERIODIC = re.compile(rf"每[日周月季年]一([{_CJK}])")
+_PERIODIC_NOT_HEADS = set("次期天日周月季年度届回趟遍轮批号个项场篇本份名人位家户遇时晚早夜上下午旬至起些般样")
+_PERIODIC_FOLLOWERS = ("专项", "制度")
+# A place-prefixed group (兰白两区, 成渝两地, 京津冀三地): the numeral counts the place characters.
+_PLACE_GROUP = re.compile(r"([二三四五六七八九两])([区市县地园城])")
+_DIRECTIONS = set("东西南北中上下内外前后左右")
 
 
 @dataclass(frozen=True)
 class InitiativeLexicon:
-    """The word lists the rules read, loaded once from `corpora/lexicons/initiative_*.txt`."""
+    """The word lists the rules read, loaded once from `corpora/lexicons/initiative_*.txt`, and
+    the place lists that tell a place-prefixed abbreviation (兰白两区) from a count."""
 
     programme_heads: tuple[str, ...]
     formula_heads: tuple[str, ...]
     known: Mapping[str, str]
     stopwords: frozenset[str]
+    province_abbreviations: frozenset[str]
+    division_short_forms: frozenset[str]
+    place_compounds: frozenset[str]
 
 
 def _lines(name: str) -> list[str]:
@@ -117,11 +139,15 @@ def _lines(name: str) -> list[str]:
 def load_lexicon() -> InitiativeLexicon:
     """Read the initiative word lists (longest entries first, so alternations prefer them)."""
     known = MappingProxyType(dict(line.split("\t", 1) for line in _lines("initiative_known.txt")))
+    divisions = [line.split("\t") for line in _lines("entity_admin_divisions.tsv")]
     return InitiativeLexicon(
         programme_heads=tuple(sorted(_lines("initiative_heads.txt"), key=len, reverse=True)),
         formula_heads=tuple(sorted(_lines("initiative_formula_heads.txt"), key=len, reverse=True)),
         known=known,
         stopwords=frozenset(_lines("initiative_stopwords.txt")),
+        province_abbreviations=frozenset(_lines("entity_province_abbreviations.txt")),
+        division_short_forms=frozenset(row[2] for row in divisions if row[1] in ("province", "prefecture")),
+        place_compounds=frozenset(_lines("entity_places.txt")),
     )
 
 
@@ -152,6 +178,8 @@ _PLAN = re.compile(r"(十?[一二三四五六七八九])五(普法)?")
 _NUMERAL_RUN = re.compile(f"[{NUMERALS}]+")
 _PREFIX = re.compile(rf"[^\d{NUMERALS}双]*")
 _PART = re.compile(rf"(\d+|[{NUMERALS}双]+)([^\d{NUMERALS}双]*)")
+# Numerals of rising magnitude, each its own part (十百千万): quoted alone they name a programme.
+_MAGNITUDE_RUN = re.compile(r"十?百?千?万?")
 
 
 def formula_parts(label: str) -> list[list]:
@@ -174,7 +202,7 @@ def formula_parts(label: str) -> list[list]:
             head = head[1:]
         if len(run) > 1 and run[0] == "双":  # 双一流: two 一流
             run, head = "双", run[1:] + head
-        if len(run) > 1 and set(run) <= set(BIG):
+        if len(run) > 1 and (set(run) <= set(BIG) or len(run) >= 3 and _MAGNITUDE_RUN.fullmatch(run)):
             parts.extend([_VALUE[ch], ""] for ch in run[:-1])
             run = run[-1]
         parts.append([numeral_value(run), head])
@@ -185,6 +213,8 @@ def formula_type(label: str, parts: list[list], lexicon: InitiativeLexicon) -> s
     """Plan period, a listed type, programme (several numerals, digits, programme head) or enumeration."""
     if _PLAN.fullmatch(label):
         return "plan period"
+    if _PERIODIC.fullmatch(label):
+        return "programme"
     if lexicon.known.get(label, "campaign") != "campaign":
         return lexicon.known[label]
     head = parts[-1][1] if parts else ""
@@ -195,6 +225,9 @@ def formula_type(label: str, parts: list[list], lexicon: InitiativeLexicon) -> s
 
 # ---------------------------------------------------------------- quoted names
 _DIGIT_FORMULA = re.compile(rf"[\dA-Z]+(?:\s?[+×]\s?[\dA-Z]+)+[{_CJK}]*|\d{{3,}}|\d+个\d+|\d+条")
+# Shapes that make a quoted programme a formula (see _formula_shaped).
+_DOUBLE_FORMULA = re.compile(rf"双[{_CJK}]|双[{_CJK}]双[{_CJK}](?:[+×][\dA-Z]+)?|双(?:{_DIGIT_FORMULA.pattern})")
+_COUNTED_DIGITS = re.compile(rf"[{SMALL}]个\d+")
 
 
 def _counting_numerals(name: str) -> list[int]:
@@ -232,8 +265,7 @@ def is_formula_name(name: str, lexicon: InitiativeLexicon) -> bool:
     if re.search(r"\d|××|\*\*", name) or name.endswith(_SHAPE_HONOURS):
         return False
     if name.startswith("双"):
-        return any(name.startswith(word) for word, kind in lexicon.known.items()
-                   if word.startswith("双") and kind != "campaign")
+        return _known_double(name, lexicon)
     counting = _counting_numerals(name)
     if len(counting) >= 2:
         return True
@@ -245,6 +277,24 @@ def is_formula_name(name: str, lexicon: InitiativeLexicon) -> bool:
         return (run_end < len(name) and name[run_end] not in _NOT_FORMULA_AFTER_LEAD
                 and not name.endswith(_PEOPLE_HEADS))
     return False
+
+
+def _known_double(name: str, lexicon: InitiativeLexicon) -> bool:
+    """The name starts with a listed 双-formula (双一流, 双一流196)."""
+    return any(name.startswith(word) for word, kind in lexicon.known.items() if word.startswith("双") and kind != "campaign")
+
+
+def _formula_shaped(name: str, lexicon: InitiativeLexicon) -> bool:
+    """Whether a quoted name that its context makes a programme is a formula by its shape, too
+    weak alone (“双环” may be a road): a 双-abbreviation under the 双 rule of the NOTES — 双 + one
+    character (双盲), 双X双Y (双招双引), 双 + a digit formula (双20条), a listed one with more after it
+    (双一流196) — N个 + digits (四个1), numerals of rising magnitude (十百千万), or a topic before
+    N大/个/项 + a programme head (碳达峰十大行动, as 五个一工程)."""
+    if name.startswith("双"):
+        return bool(_DOUBLE_FORMULA.fullmatch(name)) or _known_double(name, lexicon)
+    if _COUNTED_DIGITS.fullmatch(name) or len(name) >= 3 and _MAGNITUDE_RUN.fullmatch(name):
+        return True
+    return bool(re.search(rf"(?<![第{NUMERALS}])[{SMALL}]+[大个项](?:{_alternation(lexicon.programme_heads)})$", name))
 
 
 def _programme_context(after: str, lexicon: InitiativeLexicon) -> bool:
@@ -333,6 +383,8 @@ def _quoted_initiatives(text: str, lexicon: InitiativeLexicon,
     for start, end, name, subtype, rule in decided:
         if subtype is None and name in campaigns:
             subtype, rule = "campaign", "quoted-repeated-campaign"
+        if subtype == "campaign" and _formula_shaped(name, lexicon):
+            subtype = "formula"
         if subtype is None:
             rejections.append(Rejection(start, end, "quoted name without programme context", rule))
         else:
@@ -417,7 +469,38 @@ def _bare_candidates(masked: str, lexicon: InitiativeLexicon, bounds: _Bounds) -
         add(m.start(), m.end(), "echoed-big-numeral", needs_alignment=False)
     for m in re.finditer(rf"[{BIG}]{{2,3}}(?:工程|行动|计划)", masked):
         add(m.start(), m.end(), "big-numeral-programme", needs_alignment=False)
+    for m in _PERIODIC.finditer(masked):
+        if m.group(1) not in _PERIODIC_NOT_HEADS and (
+                _closes_name(masked, m.end()) or masked.startswith(lexicon.programme_heads + _PERIODIC_FOLLOWERS, m.end())):
+            add(m.start(), m.end(), "periodic-programme")
+    for start, end in _place_groups(masked, lexicon, bounds):
+        add(start, end, "place-group")
     return found
+
+
+def _place_groups(masked: str, lexicon: InitiativeLexicon, bounds: _Bounds) -> list[tuple[int, int]]:
+    """Spans of N one-character place abbreviations + N + 区/市/县/地/园/城 (兰白两区, 成渝两地).
+    Each character must be a province abbreviation or the initial of a province or city whose
+    short form the text names; a listed compound (成渝, 京津冀) needs only initials of any. A
+    、-list before (西宁、海东两市), a direction word (东西两区) or a single place (海东两市) make
+    the numeral a count."""
+    spans = []
+    named: set[str] | None = None
+    for m in _PLACE_GROUP.finditer(masked):
+        start = m.start() - numeral_value(m.group(1))
+        place = masked[max(0, start):m.start()]
+        if (start < 0 or masked[start - 1:start] == "、" or not bounds.aligned(start, m.end())
+                or place in lexicon.division_short_forms or place in lexicon.stopwords or set(place) & _DIRECTIONS):
+            continue
+        if place in lexicon.place_compounds:
+            initials = {short[0] for short in lexicon.division_short_forms}
+        else:
+            if named is None:
+                named = {short[0] for short in lexicon.division_short_forms if short in masked}
+            initials = named
+        if all(char in lexicon.province_abbreviations or char in initials for char in place):
+            spans.append((start, m.end()))
+    return spans
 
 
 def _members_echo_head(text: str, start: int, end: int, head: str, count: int | None) -> bool:
@@ -527,6 +610,28 @@ def _repeated_labels(masked: str, kept: list[_Found], bounds: _Bounds) -> list[_
                     or masked.startswith(_LABEL_FOLLOWERS, e)):
                 found.append(_Found(s, e, label, "formula", "repeated-label"))
             s = masked.find(label, e)
+    return found
+
+
+def _first_parts(masked: str, kept: list[_Found], bounds: _Bounds, lexicon: InitiativeLexicon) -> list[_Found]:
+    """The first part of an NXMY formula of the text, written bare as a word of its own, refers
+    back to it (三城一区 … 承接三城研发成果); not a 一-led part (一区 of 一区一策 reads as an
+    article), nor a classifier, level or place (五个 of 五个一, 四级 of 四级三类)."""
+    shape = re.compile(rf"([{SMALL}]([{_CJK}]))[{SMALL}][{_CJK}](?:[{SMALL}][{_CJK}]{{1,2}})?")
+    parts = set()
+    for cand in kept:
+        m = shape.fullmatch(cand.label)
+        if (cand.subtype == "formula" and m and cand.label[0] != "一"
+                and m.group(2) not in _NXMY_STOP_PARTS | set(_CLASSIFIERS) | set(NUMERALS)):
+            parts.add(m.group(1))
+    found = []
+    for part in parts - lexicon.stopwords:
+        s = masked.find(part)
+        while s != -1:
+            e = s + len(part)
+            if _free_left(masked, s) and _free_right(masked, e) and bounds.aligned(s, e):
+                found.append(_Found(s, e, part, "formula", "formula-first-part"))
+            s = masked.find(part, e)
     return found
 
 
@@ -692,13 +797,15 @@ def extract_initiatives(text: str, tokens: Sequence[tuple[int, int]]) -> Extract
     kept = _select(candidates)
     kept = _select(kept + _list_neighbours(masked, kept, lexicon, bounds))
     kept = _select(kept + _repeated_labels(masked, kept, bounds))
+    kept = _select(kept + _first_parts(masked, kept, bounds, lexicon))
     mentions = []
     for found in kept:
         extra: dict = {"subtype": found.subtype}
         if found.subtype == "formula":
             parts = formula_parts(found.label)
             extra["parts"] = parts
-            extra["type"] = formula_type(found.label, parts, lexicon)
+            extra["type"] = ("institution abbreviation" if found.rule == "place-group"
+                             else formula_type(found.label, parts, lexicon))
             members = _members(text, found, parts, glossary)
             if members:
                 expected = _member_count(parts)
