@@ -31,6 +31,12 @@ def test_year_inside_document_number_is_rejected():
     assert [r.reason for r in found.rejections] == ["year inside a document number"] * 2
 
 
+def test_year_inside_programme_name_is_rejected():
+    found = extract_dates("实施“2030启航计划”，面向2030年布局。")
+    assert [m.extra["iso"] for m in found.mentions] == ["2030"]
+    assert [r.reason for r in found.rejections] == ["year inside a programme name"]
+
+
 def test_start_guard_keeps_every_match():
     """The guard in front of the date pattern only skips positions where no date can start."""
     unguarded = re.compile(DATE_PATTERN, re.VERBOSE)

@@ -3,7 +3,8 @@
 A year that places an event in time is a date (2025年, 2022年以来, 较2020年, a title's 2026), as are
 months and days with or without a year (20xx年6月 -> 20xx-06, 今年3月 -> ????-03), ranges
 (20xx~20xx年度 -> 20xx/20xx, 7月26-27日), half years (20xx-H1) and years written in Chinese digits
-(二〇二六年一月二十七日). Years inside a document number (〔2026〕3号) are rejected.
+(二〇二六年一月二十七日). Years inside a document number (〔2026〕3号) are rejected, and so is a
+year glued without 年 to a quoted programme name (“2030启航计划”): it names the programme.
 
 `DATE_PATTERN` is shared with the quantity extractor, which skips whatever it matches, so the
 two extractors never claim the same characters.
@@ -24,6 +25,8 @@ _SEP = r"[-~～—–至到]"
 _NOT_AFTER_BARE_YEAR = (r"\d.,%‰A-Za-z年月日万亿千百十多余号期"
                         r"人名位个家户所台套辆件项条座处亩班车支款宗场次批只头张本篇栋幢间艘架列趟颗棵株组届起例份册种笔块县村乡镇代季级大方"
                         r"枚部对轮市元美欧港英卢平立公千厘毫米吨克斤微瓦兆吉标课学小分工天周岁升海摄℃度倍成P")
+# Words that end a programme's name: “2030启航计划”, “2025行动”.
+_PROGRAMME = r"(?:计划|行动|工程|战略|方案|倡议)"
 
 DATE_PATTERN = rf"""
 (?P<d_docnum>(?<=[〔\[(])(?:19|20)\d\d(?=[〕\])]\s*第?\d+号))
@@ -37,6 +40,7 @@ DATE_PATTERN = rf"""
 |(?P<d_month>(?:(?P<rel>今年|去年|明年|当年)(?P<rm>{_MONTH})月|(?<![\d.个第])(?P<am>1[0-2]|0?[1-9])月(?!份额)
     |(?<![\d.一二三四五六七八九十个第])(?P<cm>十[一二]?|[一二三四五六七八九])月(?={_DAY}[日号]))
     (?:(?P<md>{_DAY})(?:[日号]?{_SEP}(?P<md2>{_DAY}))?[日号])?)
+|(?P<d_name>(?<![\d.A-Za-z])(?:19|20)\d\d(?=(?:(?!年)[\u4e00-\u9fff]){{0,6}}?{_PROGRAMME}”))
 |(?P<d_bare>(?<![\d.A-Za-z〔\[(第])(?P<by>(?:19|20)\d\d|20[xX]{{2}})(?![{_NOT_AFTER_BARE_YEAR}]))
 """
 
@@ -62,6 +66,11 @@ def _part_iso(part: str) -> str:
     tens, _, units = part.partition("十")
     value = int(_CHINESE_DIGIT_VALUES[tens] if tens else 1) * 10 + int(_CHINESE_DIGIT_VALUES[units] if units else 0)
     return "%02d" % value
+
+
+# Matches of DATE_PATTERN that are no date: (reason, rule) of their rejection.
+_NOT_DATES = {"d_docnum": ("year inside a document number", "date.document_number"),
+              "d_name": ("year inside a programme name", "date.programme_name")}
 
 
 def date_iso(match: re.Match) -> tuple[str, str] | None:
@@ -103,10 +112,11 @@ def date_iso(match: re.Match) -> tuple[str, str] | None:
 
 
 def date_mention(match: re.Match) -> Mention | Rejection:
-    """The date a DATE_PATTERN match names, or the rejection of a year inside a document number."""
+    """The date a DATE_PATTERN match names, or the rejection of a year inside a document number or a name."""
     found = date_iso(match)
     if found is None:
-        return Rejection(match.start(), match.end(), "year inside a document number", "date.document_number")
+        reason, rule = _NOT_DATES[match.lastgroup]
+        return Rejection(match.start(), match.end(), reason, rule)
     iso, rule = found
     return Mention(kind="date", start=match.start(), end=match.end(), value=None, unit=None,
                    approx="vague" if "x" in iso else "exact", extra={"iso": iso}, rule=rule)

@@ -3,7 +3,8 @@
 One compiled pattern scans the text once. Its alternatives, tried in order at each position:
 dates (owned by `dates.py`, skipped here so the two never claim the same characters), words
 that contain a numeral but state no quantity (ordinals, list markers, lexical 一, idioms), and
-the quantity itself: qualifier + numeral (+ range) + magnitude + unit + trailing qualifier.
+the quantity itself: qualifier + numeral (+ range) + magnitude + unit (+ parenthesised
+alternative classifiers, 台（套）) + trailing qualifier.
 Each match is then read by small functions that decide kind, value, approx and per, or
 reject it with a reason that the coverage ledger reports.
 """
@@ -36,6 +37,7 @@ _OTHER_UNITS = ("个百分点", "百分点", "%", "‰", "倍", "成")
 _UNITS = sorted(set(CURRENCIES) | set(MEASURE_UNITS) | set(COUNT_CLASSIFIERS) | set(_OTHER_UNITS),
                 key=len, reverse=True)
 _UNIT_ALTERNATION = "|".join(re.escape(unit) for unit in _UNITS)
+_CLASSIFIER_ALTERNATION = "|".join(re.escape(unit) for unit in sorted(COUNT_CLASSIFIERS, key=len, reverse=True))
 
 _CN = "零〇一二两三四五六七八九十百千万亿"
 _NUMBER = (rf"(?:\d+(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?(?:[xX]{{1,4}})?"  # 1,200  2.6  120xx
@@ -61,7 +63,7 @@ LEXICAL_WORDS = (
 )
 _FORMULA_HEADS = r"(?:意识|自信|维护|确立|全面|中心|率先|毫不动摇|代表|务必|大局|结合|确保|规定)"
 _BLOCKERS = rf"""
-(?P<ordinal>第\s?(?:\d+|[{_CN}]+))
+(?P<ordinal>第\s?(?:\d+(?:\.\d+)?|[{_CN}]+))
 |(?P<list_marker>(?:(?<=\n)|^)[ \t]*(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})(?=[、)]|\.(?!\d)|是)
     |[(（](?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})[)）]|(?<=[篇范]文)\d+|(?<=篇)\d+
     |(?<![{_CN}])[一二三四五六七八九十]{{1,2}}(?=是|要|抓)(?![是要]求))
@@ -70,7 +72,7 @@ _BLOCKERS = rf"""
 """
 _QUALIFIER_BEFORE = (r"超过|超出|(?<![赶高])超|逾|不少于|不低于|不小于|至少|多于"
                      r"|将近|接近|(?<![最附接将])近|不足|不到|少于"
-                     r"|(?<![节制契公违履预])约|大约|上(?=[百千万亿])|数(?=[十百千万亿])|过(?=半)")
+                     r"|(?<![节制契公违履预])约|大约|上(?=[百千万亿])|数(?=[十百千万亿])|过(?=半)|(?<![通经不])过(?=[百千万]亿)")
 _QUANTITY = rf"""
 (?P<fanfan>翻(?:了)?(?P<fan_times>一|两|二|三)?番)
 |(?P<share_words>(?P<share_pre>{_QUALIFIER_BEFORE})?(?:百分之[{_CN}]+(?:点[{_CN}]+)?|[{_CN}]+分之[{_CN}]+|一半|半数|(?<=过)半
@@ -86,6 +88,7 @@ _QUANTITY = rf"""
   (?P<unit>[ \n]?(?:{_UNIT_ALTERNATION}))?
   (?P<per_slash>/[十百千万亿]*(?:人次|人|户|年|月|日|天|吨|亩|平方米|千瓦时|度|次|台|件|辆|套|元))?
   (?P<per_one>(?<=元)一(?:台|个|件|套|人|次|户|只|张|亩|吨|辆))?
+  (?(unit)(?P<alt>[（(](?:{_CLASSIFIER_ALTERNATION})(?:、(?:{_CLASSIFIER_ALTERNATION}))*[）)](?P<alt_times>次)?)?)
   (?P<post>级|以上|以下|以内|左右|上下(?![游级联一下])|多(?![元样种彩])|余(?![额量粮])|内(?![容涵设部外在蒙需生陆河贸控循地镜]))?
 )
 """
@@ -102,12 +105,15 @@ _VERB_OVER = re.compile(r"突破$")
 
 _CLAUSE_BREAKS = "，。；！？：\n,;!?:"
 _RATE_BASE = re.compile(r"每(?:[十百千万]*人口?|平方公里|平方米|个|月|年|天|日|周|户|台|次|家|亩|吨|件|辆|套|所|村|县|校)"
-                        r"|人均|户均|年均|月均|日均|平均一年|年产量?")
+                        r"|人均|户均|生均(?=经费|标准|拨款|公用|财政|补助|定额|成本|投入|支出|资助|教育)"
+                        r"|年均|月均|日均|平均一年|年产量?")
 _RATE_BASE_NAMES = {"月": "month", "年": "year", "天": "day", "日": "day", "人": "person", "周": "week"}
 _COMPARISON = re.compile(r"高于|快于|低于|慢于|超过全国|比全国")
 _MEAN_NOT_RATE = re.compile(r"年均(?:浓度|气温|降水|水平|值)")
 _LOST_PERCENT = re.compile(r"(?:率|比例|比重|占比|占[^，。；\d]{0,8}|优惠)[达到为是了由从至提高升降低下缩小扩大增加减少稳定在\d.、%]*$")
 _SHARED_UNIT = re.compile(rf"[、和至到-](?:\d+(?:\.\d+)?[、和至到-])*\d+(?:\.\d+)?(?P<unit>{_UNIT_ALTERNATION})")
+# 1409万、1305万人次: amounts in 万 or 亿 sharing the unit of the last one.
+_SHARED_MAGNITUDE_UNIT = re.compile(rf"(?:[、和]\d+(?:\.\d+)?(?:万亿|亿|万))+(?P<unit>{_UNIT_ALTERNATION})")
 _BARE_RATIO = re.compile(r"(?:比值|收入比|之比|倍差)[达到为是了由从至缩小扩大\d.、:∶]*$")
 _QUOTED_NAME = re.compile(r"“[^“”\n]{0,10}$")
 _QUOTE_CLOSE = re.compile(r"^[^“”\n]{0,10}”")
@@ -121,6 +127,10 @@ _WINDOW_UNITS = frozenset({"年", "月", "季度", "周", "天", "日", "小时"
 _LENGTH_UNITS = frozenset({"米", "公里", "千米"})
 _MAGNITUDE_ONLY = re.compile(r"[百千万亿]+")
 _BIG_MONEY_WORDS = frozenset({"千亿", "百亿", "万亿"})
+# 1万台（套）以上: a marker after a parenthesised alternative classifier still qualifies the amount.
+_SPANNED_AFTER_ALTERNATIVES = frozenset({"以上", "以下", "以内", "左右", "上下", "余"})
+# 30万吨级泊位, 100兆瓦级储能: a tonnage or power class, at least that size (gov-2026 NOTES: 7亿吨级).
+_CLASS_UNITS = frozenset({"吨", "千瓦", "兆瓦", "吉瓦"})
 
 
 @dataclass(frozen=True)
@@ -169,13 +179,17 @@ def _rate_base(clause: str, kind: str, unit: str | None) -> tuple[str | None, in
 
 
 def _rate_base_name(base: str, clause: str, kind: str) -> str | None:
-    """Growth rates take only 年均 (per year); amounts take 每X, 人均, 年均, 年产 ...; a yearly mean has none."""
+    """Growth rates take only 年均 (per year); amounts take 每X, 人均, 年均, 年产 ...; a yearly mean has none.
+
+    Per-head averages name their head as 每X would: 人均 and 生均 (per pupil) -> person, 户均 -> 户."""
     if kind == "percent":
         return "year" if base == "年均" and not _MEAN_NOT_RATE.search(clause) else None
     if base == "年均" and _MEAN_NOT_RATE.search(clause):
         return None
-    if base in ("人均", "户均"):
-        return "person" if base == "人均" else "户"
+    if base in ("人均", "生均"):
+        return "person"  # a pupil (生均经费) is a person, as in 人均
+    if base == "户均":
+        return "户"  # as 每户
     if base in ("年均", "平均一年") or base.startswith("年产"):
         return "year"
     if base == "月均":
@@ -273,6 +287,11 @@ def _read_quantity(match: re.Match, text: str) -> Mention | Rejection:
     start, end = match.start(), match.end()
     num = g("num")
     unit = (g("unit") or "").strip() or None
+    post = g("post")
+    if g("alt_times"):
+        unit += "次"  # 2813.8万辆（艘、架、列）次: the 次 closes every alternative, 辆次
+    elif g("alt") and post not in _SPANNED_AFTER_ALTERNATIVES:
+        end, post = match.start("alt"), None  # 100台（套）设备: the parenthesis says nothing of the amount
     magnitude = (g("mag1") or g("mag") or "").strip()
     previous, following = text[start - 1:start], text[end:end + 1]
     if num[0].isdigit() and previous.isascii() and previous.isalpha():
@@ -317,7 +336,7 @@ def _read_quantity(match: re.Match, text: str) -> Mention | Rejection:
         reading = _Reading(kind, value, canonical, rule)
     if isinstance(reading, str):
         return Rejection(start, end, reading, "reject.no_unit")
-    return _mention(match, text, reading, vague, end=end, post=g("post"))
+    return _mention(match, text, reading, vague, end=end, post=post)
 
 
 def _read_without_unit(match: re.Match, text: str, num: str, magnitude: str, value: float | None,
@@ -327,17 +346,15 @@ def _read_without_unit(match: re.Match, text: str, num: str, magnitude: str, val
     if vague and num[0] in _CN + "几":
         return "no unit"
     if magnitude or (num[-1] in "万亿" and len(num) > 1 and not _MAGNITUDE_ONLY.fullmatch(num)):
+        shared = magnitude and _SHARED_MAGNITUDE_UNIT.match(text, match.end())
+        if shared:
+            return _shared_reading(shared, num, value, text, match.start())
         return _Reading("count", value, None, "count.no_classifier")
     if num[0] in _CN:
         return "no unit"
     shared = _SHARED_UNIT.match(text, match.end())
     if shared:
-        # 分别提高15、22个百分点: the unit written once after the last item of a list.
-        classified = _classify_unit(shared.group("unit"), num, value, text, match.start(), shared.end())
-        if isinstance(classified, str):
-            return classified
-        kind, canonical, rule = classified
-        return _Reading(kind, value, canonical, rule + ".shared")
+        return _shared_reading(shared, num, value, text, match.start())  # 分别提高15、22个百分点
     clause = _clause_before(text, match.start())
     if not clause or clause[-1] in ":∶":
         return "no unit"
@@ -350,6 +367,15 @@ def _read_without_unit(match: re.Match, text: str, num: str, magnitude: str, val
     return "no unit"
 
 
+def _shared_reading(shared: re.Match, num: str, value: float | None, text: str, start: int) -> _Reading | str:
+    """The reading of a list item whose unit is written once, after the last item."""
+    classified = _classify_unit(shared.group("unit"), num, value, text, start, shared.end())
+    if isinstance(classified, str):
+        return classified
+    kind, canonical, rule = classified
+    return _Reading(kind, value, canonical, rule + ".shared")
+
+
 def _mention(match: re.Match, text: str, reading: _Reading, vague: bool, *, end: int, post: str | None,
              over: bool = False) -> Mention:
     """The Mention for a reading: span (with an adjacent 每X, without a trailing 内 that is no window),
@@ -359,7 +385,7 @@ def _mention(match: re.Match, text: str, reading: _Reading, vague: bool, *, end:
     if (post == "内" and reading.unit not in _WINDOW_UNITS) or (post == "多" and reading.unit not in _WINDOW_UNITS):
         end -= len(post)
         post = None
-    if post == "级" and reading.kind != "money" and reading.unit not in ("吨", "千瓦"):
+    if post == "级" and reading.kind != "money" and reading.unit not in _CLASS_UNITS:
         end -= 1
         post = None
     pre = g("pre")
