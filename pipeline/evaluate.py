@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.errors import GoldError
-from pipeline.records import KINDS, QUANTITY_KINDS
+from pipeline.records import KINDS
 
 LABEL_KINDS = ("initiative", "org", "person", "place")
 SUBTYPED_KINDS = ("initiative",)

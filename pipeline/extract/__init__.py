@@ -18,7 +18,6 @@ from pipeline.normalize import fold
 from pipeline.records import Extraction, Mention, Rejection
 from pipeline.segment import Segmenter
 
-NUMERIC_KINDS = {"money", "count", "percent", "ratio", "measure", "date"}
 
 
 class Extractor:
