@@ -83,20 +83,19 @@ def run(
 def extract(
     paths: list[Path] = typer.Argument(..., help="Files or folders to extract from."),
     jsonl: Path = typer.Option(..., "--jsonl", help="Where to write the SCHEMA.md fact records."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes."),
 ) -> None:
     """Write fact records exactly as SCHEMA.md says (offsets into each source file's text)."""
-    extractor = Extractor()
     tmp = jsonl.with_name(f".{jsonl.name}.{os.getpid()}.tmp")
     written = skipped = 0
     with open(tmp, "w", encoding="utf-8") as handle:
-        for source in _sources(paths):
-            if isinstance(source, Skipped):
-                typer.echo(f"skipped {source.path}: {source.reason} ({source.detail})", err=True)
-                skipped += 1
-                continue
-            for record in runner.schema_records(source, extractor.extract(source.text)):
+        for records, skips in runner.extract_records(paths, jobs=jobs):
+            for skip in skips:
+                typer.echo(f"skipped {skip.path}: {skip.reason} ({skip.detail})", err=True)
+            skipped += len(skips)
+            for record in records:
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-                written += 1
+            written += len(records)
     os.replace(tmp, jsonl)
     typer.echo(f"{written} records written to {jsonl} ({skipped} files skipped)", err=True)
 

@@ -94,6 +94,11 @@ def main() -> None:
             print(f"{label:<6}{chars:>11,}{chars / extract_s:>14,.0f}{extract_mb:>9.0f}{chars / run_s:>12,.0f}{run_mb:>9.0f}")
         label, chars, extract_s, _, run_s, _ = rows[-1]
         print(f"ratio to jieba.lcut: extract {chars / extract_s / jieba_rate:.2f}, run {chars / run_s / jieba_rate:.2f}")
+        jobs = os.cpu_count() or 1
+        parallel_s, parallel_mb = whole_process(
+            ["extract", str(tmp / "full"), "--jsonl", str(tmp / "parallel.jsonl"), "--jobs", str(jobs)])
+        print(f"extract --jobs {jobs}: {chars / parallel_s:,.0f} chars/s (ratio {chars / parallel_s / jieba_rate:.2f}), "
+              f"largest process {parallel_mb:.0f} MB")
         print(f"quantity and date rules' share of extract time: {chars / rules_rate / extract_s:.0%}")
 
 

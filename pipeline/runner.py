@@ -12,13 +12,14 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from importlib import metadata
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TypeVar
 
 from tqdm import tqdm
 
@@ -29,6 +30,8 @@ from pipeline.link import Outline
 from pipeline.records import Extraction, Skipped, Source
 from pipeline.resources import LEXICONS, MODELS
 
+T = TypeVar("T")
+R = TypeVar("R")
 SCHEMA_FIELDS = ("source", "kind", "start", "end", "text", "value", "unit", "approx", "per",
                  "subject", "label", "extra")
 
@@ -189,7 +192,7 @@ def run(paths: Iterable[Path], out_dir: Path, jobs: int = 1, progress: bool | No
     show = sys.stderr.isatty() if progress is None else progress
     outcomes = []
     with tqdm(total=len(files), unit="file", disable=not show, desc="zongjie run") as bar:
-        for file_outcomes in _map(jobs_list, jobs):
+        for file_outcomes in _map(_work, jobs_list, jobs):
             outcomes.extend(file_outcomes)
             bar.update(1)
     report = {
@@ -208,13 +211,32 @@ def run(paths: Iterable[Path], out_dir: Path, jobs: int = 1, progress: bool | No
     return RunSummary(dataset_dir, dataset.read_report(dataset_dir))
 
 
-def _map(jobs_list: list[tuple[str, str]], jobs: int) -> Iterator[list[dict]]:
-    """Results in input order, from this process or from `jobs` worker processes."""
+def _map(work: Callable[[T], R], items: list[T], jobs: int) -> Iterator[R]:
+    """`work` over `items` in input order, in this process or in `jobs` worker processes."""
     global _worker_extractor
-    if jobs <= 1 or len(jobs_list) <= 1:
+    if jobs <= 1 or len(items) <= 1:
         _init_worker()
-        yield from map(_work, jobs_list)
-        _worker_extractor = None  # its dictionaries and models are not needed to publish
+        yield from map(work, items)
+        _worker_extractor = None  # its dictionaries and models are not needed afterwards
         return
     with get_context("spawn").Pool(jobs, initializer=_init_worker) as pool:
-        yield from pool.imap(_work, jobs_list, chunksize=1)
+        yield from pool.imap(work, items, chunksize=1)
+
+
+def _extract_file(path: str) -> tuple[list[dict], list[Skipped]]:
+    """SCHEMA records of every source one input file holds, and what could not be read."""
+    records, skipped = [], []
+    for item in read_sources(Path(path)):
+        if isinstance(item, Skipped):
+            skipped.append(item)
+            continue
+        try:
+            records.extend(schema_records(item, _worker_extractor.extract(item.text)))
+        except Exception as err:  # one bad file must not stop the others; the caller reports it
+            skipped.append(Skipped(item.path, "extraction-error", f"{type(err).__name__}: {err}"))
+    return records, skipped
+
+
+def extract_records(paths: Iterable[Path], jobs: int = 1) -> Iterator[tuple[list[dict], list[Skipped]]]:
+    """For each input file, in order: its SCHEMA records and its skipped sources."""
+    yield from _map(_extract_file, [str(p) for p in iter_input_files(paths)], jobs)

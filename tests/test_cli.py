@@ -61,6 +61,12 @@ def test_extract_writes_schema_records_with_exact_offsets(small_corpus, tmp_path
         assert texts[r["source"]][r["start"]:r["end"]] == r["text"]
 
 
+def test_extract_in_worker_processes_writes_the_same_records(small_corpus, tmp_path):
+    assert invoke("extract", small_corpus, "--jsonl", tmp_path / "one.jsonl").exit_code == 0
+    assert invoke("extract", small_corpus, "--jsonl", tmp_path / "two.jsonl", "--jobs", "2").exit_code == 0
+    assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
+
+
 def test_evaluate_prints_the_table_and_the_errors(gold_dir, tmp_path):
     gold = gold_dir / "seed.jsonl"
     pred = tmp_path / "pred.jsonl"
