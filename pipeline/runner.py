@@ -32,8 +32,6 @@ from pipeline.resources import LEXICONS, MODELS
 
 T = TypeVar("T")
 R = TypeVar("R")
-SCHEMA_FIELDS = ("source", "kind", "start", "end", "text", "value", "unit", "approx", "per",
-                 "subject", "label", "extra")
 
 
 def version() -> str:
