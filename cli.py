@@ -67,7 +67,8 @@ def run(
     """Ingest, segment and extract, then write the dataset (Parquet) and a run report."""
     summary = runner.run(paths or list(SAMPLE_CORPUS), out, jobs=jobs)
     report = summary.report
-    typer.echo(f"files {report['files']}: processed {report['processed']}, unchanged {report['cached']}, "
+    typer.echo(f"files {report['files']}, sources {report['sources']}: processed {report['processed']}, "
+               f"unchanged {report['cached']}, "
                f"skipped {len(report['skipped'])}, duplicates {len(report['duplicates'])}, "
                f"near-duplicates {len(report['near_duplicates'])}")
     for skip in report["skipped"]:
