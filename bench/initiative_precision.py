@@ -29,27 +29,16 @@ from pipeline.ingest import read_source  # noqa: E402
 from pipeline.link import Outline  # noqa: E402
 from pipeline.runner import schema_records  # noqa: E402
 
-REPORTS = REPO / "corpora" / "gov-reports-2026"
-GOLD = REPO / "corpora" / "gold"
+from audit import reports_without_gold, wilson  # noqa: E402
+
 JUDGEMENTS = REPO / "corpora" / "annotations" / "initiative_judgements.jsonl"
 SAMPLE_SIZE = 200
 SEED = 0
-Z = 1.959963984540054  # two-sided 95 %
-
-
-def gold_sources() -> set[str]:
-    """Names of the sources any gold file annotates."""
-    names = set()
-    for path in sorted(GOLD.glob("*.jsonl")):
-        with open(path, encoding="utf-8") as handle:
-            names.update(json.loads(line)["source"] for line in handle if line.strip())
-    return names
 
 
 def initiative_records() -> tuple[list[dict], int]:
     """Every initiative record in the reports without gold (with its sentence), and the report count."""
-    excluded = gold_sources()
-    paths = [p for p in sorted(REPORTS.glob("*.txt")) if p.name not in excluded]
+    paths = reports_without_gold()
     extractor = Extractor()
     records = []
     for path in paths:
@@ -99,17 +88,6 @@ def draw_sample(records: list[dict]) -> list[dict]:
         sample += rng.sample(strata[name], alloc[name])
     sample.sort(key=lambda r: (r["source"], r["start"], r["end"]))
     return sample
-
-
-def wilson(k: int, n: int) -> tuple[float, float]:
-    """95 % Wilson score interval for k successes in n trials."""
-    if n == 0:
-        return (0.0, 1.0)
-    p = k / n
-    denom = 1 + Z * Z / n
-    centre = (p + Z * Z / (2 * n)) / denom
-    half = Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def load_judgements(path: Path) -> dict[tuple, dict]:

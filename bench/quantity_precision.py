@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import sys
 from collections import Counter, defaultdict
@@ -28,32 +27,20 @@ from pipeline.extract import Extractor  # noqa: E402
 from pipeline.ingest import read_source  # noqa: E402
 from pipeline.runner import schema_records  # noqa: E402
 
+from audit import reports_without_gold, wilson  # noqa: E402
+
 KINDS = ("money", "count", "percent", "ratio", "measure", "date")
-REPORTS = ROOT / "corpora" / "gov-reports-2026"
-GOLD = ROOT / "corpora" / "gold"
 JUDGEMENTS = ROOT / "corpora" / "annotations" / "quantity_judgements.jsonl"
 SAMPLE_SIZE = 300
 MIN_PER_KIND = 25
 SEED = 0
-Z = 1.959964
-
-
-def gold_sources() -> set[str]:
-    names = set()
-    for path in sorted(GOLD.glob("*.jsonl")):
-        with open(path, encoding="utf-8") as handle:
-            names.update(json.loads(line)["source"] for line in handle if line.strip())
-    return names
 
 
 def extracted() -> tuple[list[dict], dict[str, str]]:
     """Records of the six kinds from every report without gold, and the source texts."""
-    skip = gold_sources()
     extractor = Extractor()
     records, texts = [], {}
-    for path in sorted(REPORTS.glob("*.txt")):
-        if path.name in skip:
-            continue
+    for path in reports_without_gold():
         source = read_source(path)
         texts[source.name] = source.text
         extraction = extractor.extract(source.text)
@@ -96,15 +83,6 @@ def draw(records: list[dict]) -> list[dict]:
 
 def key(r: dict) -> tuple:
     return (r["source"], r["start"], r["end"], r["kind"])
-
-
-def wilson(k: int, n: int) -> tuple[float, float]:
-    if n == 0:
-        return float("nan"), float("nan")
-    p = k / n
-    centre = (p + Z * Z / (2 * n)) / (1 + Z * Z / n)
-    half = Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / (1 + Z * Z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def weighted(cells: dict[str, tuple[int, int]], sizes: dict[str, int]) -> tuple[float, float, float]:
