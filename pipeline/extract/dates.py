@@ -73,6 +73,17 @@ _NOT_DATES = {"d_docnum": ("year inside a document number", "date.document_numbe
               "d_name": ("year inside a programme name", "date.programme_name")}
 
 
+def _month_day(year: str, month: str, day: str | None, last_day: str | None, rule_suffix: str) -> tuple[str, str]:
+    """(iso, rule) of a month, a day or a day range in `year` ("????" when the text gives none)."""
+    month_iso = "%s-%s" % (year, _part_iso(month))
+    if not day:
+        return month_iso, "date.month" + rule_suffix
+    first = "%s-%s" % (month_iso, _part_iso(day))
+    if last_day:
+        return "%s/%s-%s" % (first, month_iso, _part_iso(last_day)), "date.day_range"
+    return first, "date.day" + rule_suffix
+
+
 def date_iso(match: re.Match) -> tuple[str, str] | None:
     """(iso, rule) for a match of DATE_PATTERN, or None when the match is not a date."""
     group = match.lastgroup
@@ -89,23 +100,11 @@ def date_iso(match: re.Match) -> tuple[str, str] | None:
             return "%s-%s" % (year, "H1" if g("half") == "上" else "H2"), "date.half_year"
         if not g("m"):
             return year, "date.year"
-        month = "%s-%s" % (year, _part_iso(g("m")))
-        if not g("d"):
-            return month, "date.month"
-        first = "%s-%s" % (month, _part_iso(g("d")))
-        if g("d2"):
-            return "%s/%s-%s" % (first, month, _part_iso(g("d2"))), "date.day_range"
-        return first, "date.day"
+        return _month_day(year, g("m"), g("d"), g("d2"), "")
     if group == "d_mrange":
         return "????-%s/????-%s" % (_part_iso(g("mr1")), _part_iso(g("mr2"))), "date.month_range"
     if group == "d_month":
-        month = "????-%s" % _part_iso(g("rm") or g("am") or g("cm"))
-        if not g("md"):
-            return month, "date.month_no_year"
-        first = "%s-%s" % (month, _part_iso(g("md")))
-        if g("md2"):
-            return "%s/%s-%s" % (first, month, _part_iso(g("md2"))), "date.day_range"
-        return first, "date.day_no_year"
+        return _month_day("????", g("rm") or g("am") or g("cm"), g("md"), g("md2"), "_no_year")
     if group == "d_bare":
         return _year_iso(g("by")), "date.bare_year"
     return None
