@@ -9,9 +9,10 @@ separate place, masked names (××中学, 李某) are skipped.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -22,6 +23,7 @@ Token = tuple[int, int, str]
 LEXICON_DIR = Path(__file__).resolve().parents[2] / "corpora" / "lexicons"
 
 LEVELS = ("自治区", "自治州", "街道", "省", "市", "区", "县", "镇", "乡", "州", "旗")
+LEVEL_ENDINGS = frozenset(level[-1] for level in LEVELS)
 # Heads of government bodies: an organisation only when a place or level names it (区民政局, not 民政局).
 GOVERNMENT_HEADS = frozenset(
     "委 局 厅 办 部 科 处 中心 委员会 党委 党工委 政府 人民政府 人大 人大常委会 政协 纪委 监委 "
@@ -93,6 +95,11 @@ PERSON_FLAGS = ("nr", "nrfg", "nrt")
 MEMBER_WORDS = ("官兵", "指战员", "战士", "部队", "代表", "委员")
 # Roles jieba fuses with the party committee before them (县委书记, 市委常委).
 ROLE_WORDS = frozenset("书记 副书记 常委 委员 秘书长".split())
+# A level before a people's congress or a party committee, where a role word may follow (市人大代表, 县委书记).
+BODY_BEFORE_ROLE = re.compile("[省市区县](人大|政协|委)")
+# Numbered bodies (第十四届 人大, 第三 中学): the number belongs to the name.
+NUMBERED_SESSION = re.compile("第?[一二三四五六七八九十]+届")
+ORDINAL = re.compile("第[一二三四五六七八九十]+")
 # Abstract-noun endings that jieba sometimes tags nr (安全感, 幸福感).
 NOT_NAME_ENDINGS = frozenset("感性化率度")
 # Openings that make a place suffix a description (新型农村, 小城镇, 深化开发区).
@@ -108,10 +115,12 @@ NOT_NAME_INITIALS = frozenset("陆深涉沿近远大小内外上下东西南北�
 NEVER_PLACES = frozenset("新建 新城 大城 安宁 城中 平房 丝绸之路".split())
 # Route names built from the first characters of the places they join (平庆铁路, 京雄城际).
 ROUTE_SUFFIXES = ("铁路", "高铁", "城际铁路", "城际", "高速", "快线")
+ROUTE_SUFFIX = re.compile("|".join(ROUTE_SUFFIXES))
 # Three-character words ending like a river or lake that name none (山水林田湖草沙, 母亲河).
 NOT_GEOGRAPHIC_WORDS = frozenset("林田湖 母亲河 护城河 入海口".split())
 # A jieba place word ending in one of these is a river, lake, mountain or pass (永定河, 南口).
 GEOGRAPHIC_ENDINGS = "河江湖海山岭湾岛峡沟口泉川滩"
+GEOGRAPHIC_ENDING = re.compile(f"[{GEOGRAPHIC_ENDINGS}]")
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,6 +144,16 @@ class Lexicons:
     @property
     def place_words(self) -> frozenset[str]:
         return self.places | self.ns_only_places | self.county_short_forms
+
+    @cached_property
+    def standalone_places(self) -> frozenset[str]:
+        """Places a gazetteer hit names when word-aligned; county short forms need more evidence."""
+        return self.places | self.ns_only_places
+
+    @cached_property
+    def listed_places(self) -> frozenset[str]:
+        """Places whose neighbour in a 、-list makes a county short form a place."""
+        return self.places | self.county_short_forms
 
 
 def _lines(name: str, directory: Path) -> list[str]:
@@ -204,15 +223,32 @@ class Patterns:
     """Compiled regexes over the lexicons."""
 
     place_words: frozenset[str]
-    place_prefixes: frozenset[str]
-    place_lengths: tuple[int, ...]
+    place_start: re.Pattern  # where a place name may start; place_lengths decides
+    place_lengths: dict[str, tuple[int, ...]]  # lengths of the place names by their first two characters, longest first
     heads_by_ending: dict[str, tuple[str, ...]]  # organisation heads by their last character
+    head_ending: re.Pattern  # any of those last characters
     org_name: re.Pattern
     person_name: re.Pattern
     title_before: re.Pattern
     title_after: re.Pattern
     place_suffix: re.Pattern
     place_extension: re.Pattern
+
+
+def _place_start_pattern(words: Iterable[str]) -> re.Pattern:
+    """A character that may start a place name before one that may come second: a coarse filter run in
+    C (one alternative per first character would make the regex engine try them all in turn)."""
+    names = [word for word in words if len(word) >= 2]
+    firsts, seconds = ("".join(sorted({name[i] for name in names})) for i in (0, 1))
+    return re.compile(f"[{re.escape(firsts)}](?=[{re.escape(seconds)}])")
+
+
+def _lengths_by_prefix(words: Iterable[str]) -> dict[str, tuple[int, ...]]:
+    lengths: dict[str, set[int]] = {}
+    for word in words:
+        if len(word) >= 2:
+            lengths.setdefault(word[:2], set()).add(len(word))
+    return {prefix: tuple(sorted(group, reverse=True)) for prefix, group in lengths.items()}
 
 
 def _heads_by_ending(heads: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -229,13 +265,17 @@ def compile_patterns(lexicons: Lexicons) -> Patterns:
     words = lexicons.place_words
     return Patterns(
         place_words=words,
-        place_prefixes=frozenset(word[:2] for word in words),
-        place_lengths=tuple(sorted({len(word) for word in words}, reverse=True)),
+        place_start=_place_start_pattern(words),
+        place_lengths=_lengths_by_prefix(words),
         heads_by_ending=_heads_by_ending(lexicons.org_heads),
+        head_ending=re.compile(f"[{re.escape(''.join(sorted({head[-1] for head in lexicons.org_heads})))}]"),
         org_name=re.compile(trie_pattern(lexicons.orgs)),
         person_name=re.compile(trie_pattern(lexicons.persons)),
         title_before=re.compile(f"(?:{trie_pattern(lexicons.titles_before)})[ \u3000]?"),
-        title_after=re.compile(f"[(（]?(?:{trie_pattern(lexicons.titles_after)})"),
+        # 主任 or （主任: an opening bracket spelled into the trie, which starts every alternative with
+        # a literal, so the regex engine skips to their first characters
+        title_after=re.compile(trie_pattern({bracket + title for title in lexicons.titles_after
+                                             for bracket in ("", "(", "（")})),
         place_suffix=re.compile(trie_pattern(PLACE_SUFFIXES)),
         place_extension=re.compile(trie_pattern(PLACE_EXTENSIONS)),
     )
@@ -243,17 +283,15 @@ def compile_patterns(lexicons: Lexicons) -> Patterns:
 
 @dataclass(frozen=True)
 class TokenIndex:
-    """Jieba tokens looked up by character offset."""
+    """Jieba tokens (sorted and not overlapping, as a segmenter writes them) looked up by character offset."""
 
     tokens: Sequence[Token]
     starts: list[int]
-    starts_set: frozenset[int]
     ends: frozenset[int]
 
     @classmethod
     def build(cls, tokens: Sequence[Token]) -> "TokenIndex":
-        starts = [token[0] for token in tokens]
-        return cls(tokens, starts, frozenset(starts), frozenset(token[1] for token in tokens))
+        return cls(tokens, list(map(itemgetter(0), tokens)), frozenset(map(itemgetter(1), tokens)))
 
     def at(self, offset: int) -> Token | None:
         """The token covering `offset`, if any."""
@@ -309,20 +347,22 @@ def _word_aligned(text: str, start: int, end: int, index: TokenIndex, lexicons: 
 
 
 def _place_hits(text: str, patterns: Patterns) -> list[tuple[int, str]]:
-    """(start, longest gazetteer name starting there) at every position; a set lookup per position is
-    much faster than one regex over thousands of names."""
-    words, prefixes, lengths = patterns.place_words, patterns.place_prefixes, patterns.place_lengths
+    """(start, longest gazetteer name starting there) at every position; set lookups where a name may
+    start are much faster than one regex over thousands of names."""
+    words, lengths = patterns.place_words, patterns.place_lengths
     hits = []
-    for start in range(len(text) - 1):
-        if text[start:start + 2] in prefixes:
-            name = next((text[start:start + n] for n in lengths if text[start:start + n] in words), None)
+    for match in patterns.place_start.finditer(text):
+        start = match.start()
+        candidates = lengths.get(text[start:start + 2])
+        if candidates:
+            name = next((text[start:start + n] for n in candidates if text[start:start + n] in words), None)
             if name:
                 hits.append((start, name))
     return hits
 
 
 def _gazetteer_places(text: str, index: TokenIndex, lexicons: Lexicons, hits: list[tuple[int, str]]) -> list[Candidate]:
-    words = lexicons.places | lexicons.ns_only_places
+    words = lexicons.standalone_places
     found = []
     for start, name in hits:
         for length in range(len(name), 0, -1):
@@ -353,18 +393,21 @@ def _county_short_form_ok(text: str, start: int, end: int, index: TokenIndex, le
         neighbours.append(index.starting(end + 1))
     if start > 0 and text[start - 1] == "、":
         neighbours.append(index.ending(start - 1))
-    known = lexicons.places | lexicons.county_short_forms
-    return any(n is not None and text[n[0]:n[1]] in known for n in neighbours)
+    return any(n is not None and text[n[0]:n[1]] in lexicons.listed_places for n in neighbours)
 
 
 def _jieba_geographic_places(text: str, index: TokenIndex) -> list[Candidate]:
     """永定河, 石羊河, 大巴山: a three-character word jieba tags as a name that ends like a river or mountain."""
     found = []
-    for start, end, flag in index.tokens:
+    for match in GEOGRAPHIC_ENDING.finditer(text):
+        end = match.end()
+        token = index.ending(end)
+        if token is None or token[0] != end - 3:
+            continue
+        start, _, flag = token
         word = text[start:end]
-        if end - start == 3 and word[-1] in GEOGRAPHIC_ENDINGS and word[0] not in GEOGRAPHIC_ENDINGS \
-                and _all_cjk(word) and word not in NOT_GEOGRAPHIC_WORDS and word[0] not in FUNCTION_CHARS \
-                and flag.startswith(("ns", "nr", "nz")):
+        if word[0] not in GEOGRAPHIC_ENDINGS and _all_cjk(word) and word not in NOT_GEOGRAPHIC_WORDS \
+                and word[0] not in FUNCTION_CHARS and flag.startswith(("ns", "nr", "nz")):
             found.append(Candidate(start, end, "place", "place.jieba", 1))
     return found
 
@@ -372,22 +415,34 @@ def _jieba_geographic_places(text: str, index: TokenIndex) -> list[Candidate]:
 def _route_places(text: str, index: TokenIndex, lexicons: Lexicons) -> list[Candidate]:
     """平庆铁路, 京雄城际: a railway or road named by the first characters of the places it joins."""
     found = []
-    for match in re.finditer(f"(?:[一二三四五六七八九十]+线)?(?:{'|'.join(ROUTE_SUFFIXES)})", text):
+    for match in ROUTE_SUFFIX.finditer(text):
         end = match.end()
         if end not in index.ends:
             continue
+        route_start = _line_number_start(text, match.start())
         for length in (2, 3, 4):
-            start = match.start() - length
-            initials = text[start:match.start()] if start >= 0 else ""
-            if start not in index.starts_set or not all(c in lexicons.route_initials for c in initials) \
+            start = route_start - length
+            initials = text[start:route_start] if start >= 0 else ""
+            if index.starting(start) is None or not all(c in lexicons.route_initials for c in initials) \
                     or initials[0] in NOT_NAME_INITIALS:
                 continue
-            first, last = bisect_right(index.starts, start) - 1, bisect_right(index.starts, match.start() - 1)
+            first, last = bisect_right(index.starts, start) - 1, bisect_right(index.starts, route_start - 1)
             not_names = any(t[2].startswith(("v", "d", "a", "m", "p", "c", "u")) for t in index.tokens[first:last])
             if initials not in PLACE_NAME_STOPS and not not_names:
                 found.append(Candidate(start, end, "place", "place.route", 2))
             break
     return found
+
+
+def _line_number_start(text: str, suffix_start: int) -> int:
+    """Start of a line number (十二线) written before a route suffix, else the suffix's own start. Looked
+    for backwards from the suffix, so the regex can start with the suffix and skip to its characters."""
+    if text[suffix_start - 1:suffix_start] != "线":
+        return suffix_start
+    start = suffix_start - 1
+    while start > 0 and text[start - 1] in "一二三四五六七八九十":
+        start -= 1
+    return start if start < suffix_start - 1 else suffix_start
 
 
 def _raw_gazetteer_ends(text: str, index: TokenIndex, lexicons: Lexicons,
@@ -523,6 +578,8 @@ def _merge_hierarchies(places: list[Candidate], lexicons: Lexicons, text: str) -
 
 def _level_anchor(text: str, body_start: int, end: int, index: TokenIndex) -> int | None:
     """Start of a level word (省, 区, 街道…) that names the body after it (区 + 民政局, 省委 as one word)."""
+    if text[body_start - 1:body_start] not in LEVEL_ENDINGS:
+        return None
     for level in LEVELS:
         start = body_start - len(level)
         if start < 0 or not text.startswith(level, start):
@@ -563,9 +620,10 @@ def _organisations(text: str, index: TokenIndex, lexicons: Lexicons, patterns: P
         if token and token[0] == start and (end in index.ends or text.startswith(MEMBER_WORDS, end)):
             found.append(Candidate(start, end, "org", "org.gazetteer", 4))
     known_ends = {c.end: c.start for c in found}
-    for token_start, token_end, flag in index.tokens:
-        if text[token_end - 1] not in patterns.heads_by_ending:
-            continue
+    # only words ending in a head's last character; finding those characters first skips most words
+    head_ends = index.ends.intersection([match.end() for match in patterns.head_ending.finditer(text)])
+    for token_end in sorted(head_ends):
+        token_start, _, flag = index.ending(token_end)
         head = _org_head(text[token_start:token_end], flag, patterns.heads_by_ending)
         if head is None:
             continue
@@ -601,8 +659,7 @@ def _org_span(text: str, head_start: int, end: int, head: str, index: TokenIndex
         if token is None:
             break
         word = text[token[0]:body_start]
-        numbered_session = re.fullmatch(r"第?[一二三四五六七八九十]+届", word)
-        numbered = numbered_session or re.fullmatch(r"第[一二三四五六七八九十]+", word)
+        numbered = NUMBERED_SESSION.fullmatch(word) or ORDINAL.fullmatch(word)
         describes = word in DESCRIPTIVE_BODY_WORDS or word.startswith(DETERMINERS)
         if not numbered and (not _all_cjk(word) or not token[2].startswith(("n", "j", "vn", "a", "b")) or describes):
             break
@@ -625,14 +682,17 @@ def _org_span(text: str, head_start: int, end: int, head: str, index: TokenIndex
 def _bodies_before_roles(text: str, index: TokenIndex) -> list[Candidate]:
     """市人大代表, 省政协委员: jieba fuses the body with the role; the level and body are the organisation."""
     found = []
-    for start, end, _ in index.tokens:
-        word = text[start:end]
-        if word[:2] in ("人大", "政协") and len(word) > 2 and start > 0 and text[start - 1] in "省市区县":
-            previous = index.ending(start)
-            if previous and previous[0] == start - 1:
-                found.append(Candidate(start - 1, start + 2, "org", "org.role", 4))
-        elif len(word) > 2 and word[0] in "省市区县" and word[1] == "委" and word[2:] in ROLE_WORDS:
-            found.append(Candidate(start, start + 2, "org", "org.role", 4))
+    for match in BODY_BEFORE_ROLE.finditer(text):
+        start = match.start()
+        if match.group(1) == "委":
+            token = index.starting(start)
+            if token and text[start + 2:token[1]] in ROLE_WORDS:
+                found.append(Candidate(start, start + 2, "org", "org.role", 4))
+            continue
+        token = index.starting(start + 1)
+        previous = index.ending(start + 1)
+        if token and token[1] > start + 3 and previous and previous[0] == start:
+            found.append(Candidate(start, start + 3, "org", "org.role", 4))
     return found
 
 
@@ -658,7 +718,7 @@ def _with_party_prefix(text: str, org: Candidate) -> Candidate:
 def _report_title_places(text: str, place_ends: dict[int, int]) -> list[Candidate]:
     """湖北省政府工作报告: the province or city before the genre name is a place."""
     found = []
-    for match in re.finditer("(?:人民)?政府工作报告", text):
+    for match in re.finditer("人民政府工作报告|政府工作报告", text):  # a literal first: the engine skips to 人/政
         start = place_ends.get(match.start())
         if start is not None:
             found.append(Candidate(start, match.start(), "place", "place.title", 4))
@@ -766,21 +826,48 @@ def _repeated_names(text: str, persons: list[Candidate]) -> list[Candidate]:
 
 # ---------------------------------------------------------------- assembly
 
+class _DisjointSpans:
+    """Non-overlapping, non-empty candidates kept sorted by start (and so by end), so overlap and
+    containment are one bisect each."""
+
+    def __init__(self, spans: Iterable[Candidate] = ()):
+        self.spans = sorted(spans, key=lambda c: c.start)
+        self.starts = [c.start for c in self.spans]
+
+    def overlaps(self, candidate: Candidate) -> bool:
+        position = bisect_left(self.starts, candidate.end) - 1  # the last span starting before its end
+        return position >= 0 and self.spans[position].end > candidate.start
+
+    def add(self, candidate: Candidate) -> None:
+        position = bisect_left(self.starts, candidate.start)
+        self.starts.insert(position, candidate.start)
+        self.spans.insert(position, candidate)
+
+    def container(self, candidate: Candidate) -> Candidate | None:
+        """The span holding `candidate` whole, if any."""
+        position = bisect_right(self.starts, candidate.start) - 1
+        if position >= 0 and self.spans[position].end >= candidate.end:
+            return self.spans[position]
+        return None
+
+
 def _resolve(candidates: list[Candidate]) -> list[Candidate]:
     """Keep the longest candidate of each kind; drop places inside an organisation or a person's name."""
     chosen: dict[str, list[Candidate]] = {"org": [], "person": [], "place": []}
+    kept = {kind: _DisjointSpans() for kind in chosen}
     for candidate in sorted(candidates, key=lambda c: (-(c.end - c.start), -c.priority, c.start)):
-        same = chosen[candidate.kind]
-        if not any(c.start < candidate.end and candidate.start < c.end for c in same):
-            same.append(candidate)
+        if not kept[candidate.kind].overlaps(candidate):
+            kept[candidate.kind].add(candidate)
+            chosen[candidate.kind].append(candidate)
 
-    def inside(candidate: Candidate, kind: str) -> bool:
-        return any(o.start <= candidate.start and candidate.end <= o.end and o != candidate for o in chosen[kind])
+    places = [c for c in chosen["place"] if not kept["org"].container(c) and not kept["person"].container(c)]
+    gazetteer_places = _DisjointSpans(p for p in chosen["place"] if p.rule == "place.gazetteer")
 
-    places = [c for c in chosen["place"] if not inside(c, "org") and not inside(c, "person")]
-    persons = [c for c in chosen["person"] if not any(
-        p.start <= c.start and c.end <= p.end and p.end - p.start > c.end - c.start for p in chosen["place"]
-        if p.rule == "place.gazetteer")]
+    def in_longer_place(person: Candidate) -> bool:
+        place = gazetteer_places.container(person)
+        return place is not None and place.end - place.start > person.end - person.start
+
+    persons = [c for c in chosen["person"] if not in_longer_place(c)]
     return sorted(places + persons + chosen["org"], key=lambda c: (c.start, c.kind))
 
 

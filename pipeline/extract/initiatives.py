@@ -58,7 +58,8 @@ import bisect
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from operator import itemgetter
 from types import MappingProxyType
 
 from pipeline.records import Extraction, Mention, Rejection
@@ -105,6 +106,7 @@ _HONOUR_CUES = ("获评", "荣获", "被评为", "评为", "获批", "入选", "
 _SLOGAN_CUES = ("标语", "口号", "心声", "说：", "说:", "道：", "道:", "喊出", "提出", "牢记")
 _LAUNCH_VERBS = ("实施", "开展", "推行", "启动", "举办")
 _EVENT_HEADS = ("活动", "展", "论坛", "讲座", "比赛", "竞赛", "宣讲", "晚会")
+_EVENT_AFTER = re.compile(rf"的[{_CJK}]{{0,6}}?(?:{'|'.join(_EVENT_HEADS)})")
 _ORDINALS = "一二三四五六七八九十"
 # 每月一题, 每周一练: a periodic programme; classifiers and time words after 一 make a frequency
 # or a weekday instead (每年一次, 每月一期, 每年一度, 每周一晚, 每周一至周五).
@@ -128,6 +130,55 @@ class InitiativeLexicon:
     province_abbreviations: frozenset[str]
     division_short_forms: frozenset[str]
     place_compounds: frozenset[str]
+
+    # Regexes and indexes over the lists, built on first use.
+    @cached_property
+    def known_formula(self) -> re.Pattern:
+        """A listed formula (not a campaign), longest first."""
+        known = [word for word, kind in self.known.items() if kind != "campaign"]
+        return re.compile(_alternation(sorted(known, key=len, reverse=True)))
+
+    @cached_property
+    def stopword_openings(self) -> frozenset[str]:
+        """First two characters of the stop words a name may open with (two to six characters)."""
+        return frozenset(word[:2] for word in self.stopwords if 2 <= len(word) <= 6)
+
+    @cached_property
+    def stopwords_by_char(self) -> Mapping[str, tuple[str, ...]]:
+        """The stop words holding each character, so a label is checked only against those holding its first."""
+        holding: dict[str, list[str]] = {}
+        for word in self.stopwords:
+            for char in set(word):
+                holding.setdefault(char, []).append(word)
+        return {char: tuple(words) for char, words in holding.items()}
+
+    @cached_property
+    def known_doubles(self) -> tuple[str, ...]:
+        """The listed 双-formulas (双一流)."""
+        return tuple(word for word, kind in self.known.items() if word.startswith("双") and kind != "campaign")
+
+    @cached_property
+    def enumeration(self) -> re.Pattern:
+        """N(个|项)? + an enumeration head (两个维护, 四落实)."""
+        return re.compile(rf"[{SMALL}](?:个|项)?(?:{_alternation(self.formula_heads)})")
+
+    @cached_property
+    def programme_head_after(self) -> re.Pattern:
+        """A programme head after up to two modifier characters."""
+        return re.compile(rf"[{_CJK}]{{0,2}}(?:{_alternation(self.programme_heads)})")
+
+    @cached_property
+    def counted_programme(self) -> re.Pattern:
+        """A topic before N大/个/项 + a programme head, closing the name (碳达峰十大行动)."""
+        return re.compile(rf"(?<![第{NUMERALS}])[{SMALL}]+[大个项](?:{_alternation(self.programme_heads)})$")
+
+    @cached_property
+    def short_forms_by_initial(self) -> Mapping[str, tuple[str, ...]]:
+        """Province and city short forms by their first character (兰 → 兰州)."""
+        grouped: dict[str, list[str]] = {}
+        for short in self.division_short_forms:
+            grouped.setdefault(short[0], []).append(short)
+        return {initial: tuple(group) for initial, group in grouped.items()}
 
 
 def _lines(name: str) -> list[str]:
@@ -188,7 +239,7 @@ def formula_parts(label: str) -> list[list]:
     if plan:
         head = "五年普法规划" if plan.group(2) else "五年规划"
         return [[numeral_value(plan.group(1)), head]]
-    pieces = [(m.group(1), m.group(2)) for m in _PART.finditer(label, len(re.match(_PREFIX, label).group()))]
+    pieces = [(m.group(1), m.group(2)) for m in _PART.finditer(label, len(_PREFIX.match(label).group()))]
     parts: list[list] = []
     index = 0
     while index < len(pieces):
@@ -218,12 +269,16 @@ def formula_type(label: str, parts: list[list], lexicon: InitiativeLexicon) -> s
     if lexicon.known.get(label, "campaign") != "campaign":
         return lexicon.known[label]
     head = parts[-1][1] if parts else ""
-    if len(parts) > 1 or re.search(r"\d", label) or head.endswith(("工程", "行动", "计划", "项目", "试点")):
+    if len(parts) > 1 or _DIGIT.search(label) or head.endswith(("工程", "行动", "计划", "项目", "试点")):
         return "programme"
     return "enumeration"
 
 
 # ---------------------------------------------------------------- quoted names
+_DIGIT = re.compile(r"\d")
+_MASKED = re.compile(r"××|\*\*")
+_CLAUSE_PUNCTUATION = re.compile("[，,！!？?；;]")
+_PLUS_MODEL = re.compile(r"[^\d\s][+×]|[+×][^\d\s]")  # 旅游+康养, not 1+3
 _DIGIT_FORMULA = re.compile(rf"[\dA-Z]+(?:\s?[+×]\s?[\dA-Z]+)+[{_CJK}]*|\d{{3,}}|\d+个\d+|\d+条")
 # Shapes that make a quoted programme a formula (see _formula_shaped).
 _DOUBLE_FORMULA = re.compile(rf"双[{_CJK}]|双[{_CJK}]双[{_CJK}](?:[+×][\dA-Z]+)?|双(?:{_DIGIT_FORMULA.pattern})")
@@ -248,7 +303,8 @@ def _counting_numerals(name: str) -> list[int]:
 
 def _starts_with_stopword(name: str, lexicon: InitiativeLexicon) -> bool:
     """The name opens with an idiom, festival or numeral-led place name (四川…, 八一…)."""
-    return any(name[:size] in lexicon.stopwords for size in range(2, min(len(name), 6) + 1))
+    return name[:2] in lexicon.stopword_openings and any(
+        name[:size] in lexicon.stopwords for size in range(2, min(len(name), 6) + 1))
 
 
 def is_formula_name(name: str, lexicon: InitiativeLexicon) -> bool:
@@ -262,7 +318,7 @@ def is_formula_name(name: str, lexicon: InitiativeLexicon) -> bool:
         return True
     if _DIGIT_FORMULA.fullmatch(name):
         return True
-    if re.search(r"\d|××|\*\*", name) or name.endswith(_SHAPE_HONOURS):
+    if _DIGIT.search(name) or _MASKED.search(name) or name.endswith(_SHAPE_HONOURS):
         return False
     if name.startswith("双"):
         return _known_double(name, lexicon)
@@ -281,7 +337,7 @@ def is_formula_name(name: str, lexicon: InitiativeLexicon) -> bool:
 
 def _known_double(name: str, lexicon: InitiativeLexicon) -> bool:
     """The name starts with a listed 双-formula (双一流, 双一流196)."""
-    return any(name.startswith(word) for word, kind in lexicon.known.items() if word.startswith("双") and kind != "campaign")
+    return name.startswith(lexicon.known_doubles)
 
 
 def _formula_shaped(name: str, lexicon: InitiativeLexicon) -> bool:
@@ -294,16 +350,12 @@ def _formula_shaped(name: str, lexicon: InitiativeLexicon) -> bool:
         return bool(_DOUBLE_FORMULA.fullmatch(name)) or _known_double(name, lexicon)
     if _COUNTED_DIGITS.fullmatch(name) or len(name) >= 3 and _MAGNITUDE_RUN.fullmatch(name):
         return True
-    return bool(re.search(rf"(?<![第{NUMERALS}])[{SMALL}]+[大个项](?:{_alternation(lexicon.programme_heads)})$", name))
+    return bool(lexicon.counted_programme.search(name))
 
 
 def _programme_context(after: str, lexicon: InitiativeLexicon) -> bool:
     """A programme head right after the name (up to two modifier characters), or 的…活动."""
-    for head in lexicon.programme_heads:
-        index = after.find(head, 0, len(head) + 2)
-        if index != -1 and re.fullmatch(rf"[{_CJK}]*", after[:index]):
-            return True
-    return bool(re.match(rf"的[{_CJK}]{{0,6}}?(?:{'|'.join(_EVENT_HEADS)})", after))
+    return bool(lexicon.programme_head_after.match(after) or _EVENT_AFTER.match(after))
 
 
 def _refusal(name: str, before: str, after: str, lexicon: InitiativeLexicon) -> str | None:
@@ -312,13 +364,13 @@ def _refusal(name: str, before: str, after: str, lexicon: InitiativeLexicon) -> 
         return "too short, a stop word or the field's own name"
     if name.endswith(("日", "节", "周年")):
         return "festival or day"
-    if re.search(r"××|\*\*|xx", name):
+    if _MASKED.search(name) or "xx" in name:
         return "masked name"
     if name.endswith(_SHAPE_HONOURS) or (before.endswith(_HONOUR_CUES) and not _programme_context(after, lexicon)):
         return "honour title"
     if after.startswith(("品牌", "商标")):
         return "brand"
-    if before.endswith(_SLOGAN_CUES) or re.search(r"[，,！!？?；;]", name) and not re.match(r"的", after):
+    if before.endswith(_SLOGAN_CUES) or _CLAUSE_PUNCTUATION.search(name) and not after.startswith("的"):
         return "slogan or quoted speech"
     return None
 
@@ -344,7 +396,7 @@ def _campaign_rule(name: str, before: str, after: str, lexicon: InitiativeLexico
         return "quoted-known-campaign"
     if _programme_context(after, lexicon) or name.endswith(_NAME_FINAL_HEADS):
         return "quoted-programme-head"
-    if re.search(r"[^\d\s][+×]|[+×][^\d\s]", name):
+    if _PLUS_MODEL.search(name):
         return "quoted-plus-model"
     if before.endswith(_LAUNCH_VERBS):
         return "quoted-launch-verb"
@@ -395,15 +447,19 @@ def _quoted_initiatives(text: str, lexicon: InitiativeLexicon,
 # ---------------------------------------------------------------- bare formulas
 @dataclass(frozen=True)
 class _Bounds:
-    """Word boundaries from the segmenter; with no tokens every position is a boundary."""
+    """Word boundaries from the segmenter's tokens, which come in text order and do not overlap,
+    so both their starts and their ends are sorted; with no tokens every position is a boundary.
+    Few positions are looked up, so bisecting the tokens beats building sets of offsets."""
 
-    starts: frozenset[int]
-    ends: frozenset[int]
+    tokens: Sequence[tuple[int, int]]
 
     def aligned(self, start: int, end: int) -> bool:
-        if not self.starts:
+        if not self.tokens:
             return True
-        return start in self.starts and end in self.ends
+        first = bisect.bisect_left(self.tokens, start, key=itemgetter(0))
+        last = bisect.bisect_left(self.tokens, end, key=itemgetter(1))
+        return (first < len(self.tokens) and self.tokens[first][0] == start
+                and last < len(self.tokens) and self.tokens[last][1] == end)
 
 
 def _free_left(text: str, start: int) -> bool:
@@ -417,6 +473,17 @@ def _free_right(text: str, end: int) -> bool:
 
 def _alternation(words: Sequence[str]) -> str:
     return "|".join(re.escape(w) for w in words)
+
+
+# The first numeral of an XNYM run (开一备三), the other characters looked at around it: a regex
+# starting with a numeral lets the engine skip to numerals instead of trying every character.
+_XNYM_FIRST_NUMERAL = re.compile(rf"[{SMALL}](?<=[{_CJK}][{SMALL}])(?=[{_CJK}][{SMALL}])")
+# The first character of a 、-listed item: an echoed head (三进: 进课表、进课本) must be one, a cheap
+# test before looking for the list around each N+X.
+_LISTED_CHAR = re.compile(rf"、([{_CJK}])")
+# 十四五, 八五普法; 八五普法 spelled out per numeral, so every alternative starts with a literal and
+# the engine skips to numerals.
+_PLAN_PERIOD = re.compile("|".join([r"十[一二三四五六七八九]五(?![年个])"] + [f"{n}五普法" for n in "一二三四五六七八九"]))
 
 
 def _bare_candidates(masked: str, lexicon: InitiativeLexicon, bounds: _Bounds) -> list[_Found]:
@@ -434,14 +501,12 @@ def _bare_candidates(masked: str, lexicon: InitiativeLexicon, bounds: _Bounds) -
             return
         found.append(_Found(start, end, label, "formula", rule))
 
-    for m in re.finditer(r"十[一二三四五六七八九]五(?![年个])|[一二三四五六七八九]五普法", masked):
+    for m in _PLAN_PERIOD.finditer(masked):
         add(m.start(), m.end(), "plan-period", needs_alignment=False)
-    known = [w for w, kind in lexicon.known.items() if kind != "campaign"]
-    for m in re.finditer(_alternation(sorted(known, key=len, reverse=True)), masked):
+    for m in lexicon.known_formula.finditer(masked):
         if masked[m.end():m.end() + 1] not in _KNOWN_BREAKS:
             add(m.start(), m.end(), "known-formula", needs_alignment=False)
-    heads = _alternation(lexicon.formula_heads)
-    for m in re.finditer(rf"[{SMALL}](?:个|项)?(?:{heads})", masked):
+    for m in lexicon.enumeration.finditer(masked):
         if m.end() >= len(masked) or bounds.aligned(m.start(), m.end()) or not _is_cjk(masked[m.end()]):
             add(m.start(), m.end(), "enumeration-head", needs_alignment=False)
     for m in re.finditer(rf"一([{_CJK}])一([{_CJK}])(?:一[{_CJK}]{{1,2}})?", masked):
@@ -455,19 +520,28 @@ def _bare_candidates(masked: str, lexicon: InitiativeLexicon, bounds: _Bounds) -
         if x not in NUMERALS and y not in NUMERALS and not {x, y} & _NXMY_STOP_PARTS \
                 and m.group().count("一") < len(m.group()) // 2 and _closes_name(masked, m.end()):
             add(m.start(), m.end(), "nxmy")
-    for m in re.finditer(rf"([{_CJK}])([{SMALL}])([{_CJK}])([{SMALL}])", masked):
-        if m.group(2) != m.group(4) and not {m.group(1), m.group(3)} & (_NXMY_STOP_PARTS | _FUNCTION_CHARS):
-            add(m.start(), m.end(), "xnym")
+    xnym_end = 0
+    for m in _XNYM_FIRST_NUMERAL.finditer(masked):
+        start = m.start() - 1
+        if start < xnym_end:  # runs do not overlap, as with one finditer over the whole shape
+            continue
+        xnym_end = start + 4
+        x, first, y, second = masked[start:xnym_end]
+        if first != second and not {x, y} & (_NXMY_STOP_PARTS | _FUNCTION_CHARS):
+            add(start, xnym_end, "xnym")
     for m in re.finditer(rf"[{SMALL}]([{_CJK}])(?:{_alternation(_INTEGRATION_HEADS)})", masked):
         if m.group(1) not in _NXMY_STOP_PARTS | set(NUMERALS):
             add(m.start(), m.end(), "n-x-integration", needs_alignment=False)
+    listed = set(_LISTED_CHAR.findall(masked))
     for m in re.finditer(rf"([{SMALL}])(?:个|项)?([{_CJK}])", masked):
-        if m.group(2) not in NUMERALS and _members_echo_head(masked, m.start(), m.end(), m.group(2),
-                                                            numeral_value(m.group(1))):
+        head = m.group(2)
+        if head in listed and head not in NUMERALS and _members_echo_head(masked, m.start(), m.end(), head,
+                                                                          numeral_value(m.group(1))):
             add(m.start(), m.end(), "members-echo-head")
     for m in re.finditer(rf"([{BIG}])[名家个户]?[{_CJK}]{{1,8}}?[进兴帮联结助带访扶]\1[{_CJK}]", masked):
         add(m.start(), m.end(), "echoed-big-numeral", needs_alignment=False)
-    for m in re.finditer(rf"[{BIG}]{{2,3}}(?:工程|行动|计划)", masked):
+    # [百千万]{2,3} spelled with one numeral first, so the engine can skip to numerals
+    for m in re.finditer(rf"[{BIG}][{BIG}]{{1,2}}(?:工程|行动|计划)", masked):
         add(m.start(), m.end(), "big-numeral-programme", needs_alignment=False)
     for m in _PERIODIC.finditer(masked):
         if m.group(1) not in _PERIODIC_NOT_HEADS and (
@@ -485,20 +559,16 @@ def _place_groups(masked: str, lexicon: InitiativeLexicon, bounds: _Bounds) -> l
     、-list before (西宁、海东两市), a direction word (东西两区) or a single place (海东两市) make
     the numeral a count."""
     spans = []
-    named: set[str] | None = None
+    by_initial = lexicon.short_forms_by_initial
     for m in _PLACE_GROUP.finditer(masked):
         start = m.start() - numeral_value(m.group(1))
         place = masked[max(0, start):m.start()]
         if (start < 0 or masked[start - 1:start] == "、" or not bounds.aligned(start, m.end())
                 or place in lexicon.division_short_forms or place in lexicon.stopwords or set(place) & _DIRECTIONS):
             continue
-        if place in lexicon.place_compounds:
-            initials = {short[0] for short in lexicon.division_short_forms}
-        else:
-            if named is None:
-                named = {short[0] for short in lexicon.division_short_forms if short in masked}
-            initials = named
-        if all(char in lexicon.province_abbreviations or char in initials for char in place):
+        compound = place in lexicon.place_compounds
+        if all(char in lexicon.province_abbreviations or char in by_initial and (
+                compound or any(short in masked for short in by_initial[char])) for char in place):
             spans.append((start, m.end()))
     return spans
 
@@ -525,7 +595,7 @@ def _closes_name(text: str, end: int) -> bool:
 
 def _nearby_idioms(label: str, lexicon: InitiativeLexicon) -> list[str]:
     """Stop phrases that contain the label (一年一度 around 一年一, 举一反三 around 一反三)."""
-    return [stop for stop in lexicon.stopwords if len(stop) > len(label) and label in stop]
+    return [stop for stop in lexicon.stopwords_by_char.get(label[0], ()) if len(stop) > len(label) and label in stop]
 
 
 _GLOSSARY = re.compile(r"^[［\[]\d+[］\]]\s*([^：:\n]{2,16})[：:]\s*\n?([^\n]+)", re.M)
@@ -598,7 +668,7 @@ def _repeated_labels(masked: str, kept: list[_Found], bounds: _Bounds) -> list[_
     """A formula label found once marks its bare repetitions elsewhere in the text; long
     single-numeral labels (十件民生实事) are left out, as bare they read as counts."""
     labels = {c.label for c in kept if c.subtype == "formula" and c.label[0] in NUMERALS + "双"
-              and not re.search(r"\d", c.label)
+              and not _DIGIT.search(c.label)
               and (2 <= len(c.label) <= 4 or len(_counting_numerals(c.label)) >= 2)}
     found = []
     for label in labels:
@@ -787,7 +857,7 @@ def _mask(text: str, spans: list[_Found]) -> str:
 def extract_initiatives(text: str, tokens: Sequence[tuple[int, int]]) -> Extraction:
     """Numeric formulas and quoted campaign names in `text` (offsets into `text`)."""
     lexicon = load_lexicon()
-    bounds = _Bounds(frozenset(s for s, _ in tokens), frozenset(e for _, e in tokens))
+    bounds = _Bounds(tokens)
     rejections: list[Rejection] = []
     candidates = _quoted_initiatives(text, lexicon, rejections)
     masked = _mask(text, candidates)
