@@ -34,7 +34,7 @@ def main() -> None:
     records = read_jsonl(CORPORA / "annotations" / "subjects.jsonl")
     train = [r for r in records if r["split"] == "train"]
     test = [r for r in records if r["split"] == "test"]
-    held_out = SubjectRanker(fit(train, segmenter))
+    held_out = fit(train, segmenter)
     print_table(f"held-out split ({len(train)} train / {len(test)} test quantities)", evaluate(held_out, test, segmenter))
     saved = SubjectRanker.load(MODELS)
     if saved is None:

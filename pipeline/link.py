@@ -11,7 +11,7 @@ from pipeline.actor import actor_of
 from pipeline.records import ENTITY_KINDS, QUANTITY_KINDS, Mention
 from pipeline.resources import MODELS
 from pipeline.segment import Segmenter, Token
-from pipeline.subject import SubjectRanker, nearest_noun_subject
+from pipeline.subject import SubjectRanker, nearest_noun_subject, subject_text
 from pipeline.topic import TopicClassifier
 
 _SENTENCE_END = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”」』）)]?|\n|$)")
@@ -74,8 +74,7 @@ class Linker:
         quantities = [i for i, m in enumerate(mentions) if m.kind in QUANTITY_KINDS]
         spans = [(mentions[i].start, mentions[i].end) for i in quantities]
         if self.subjects is not None:
-            chosen = self.subjects.choose(folded, tokens, spans)
-            subjects = [text[s[0]:s[1]] if s else None for s in chosen]
+            subjects = [subject_text(text, s) for s in self.subjects.choose(folded, tokens, spans)]
         else:
             subjects = nearest_noun_subject(text, tokens, spans)
         linked = list(mentions)

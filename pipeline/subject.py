@@ -1,22 +1,32 @@
 """The subject of a quantity: the noun phrase, as written, that says what is counted or paid.
 
-Candidates are token spans of the clause around the quantity: noun-like runs just after it
-(82个|企业) and runs before it, across the verbs that link a measure to its value
-(地区生产总值|增长|5.4%). One more candidate, "inherit", stands for the subject of the previous
-quantity of the sentence when a list continues it (总值5.2万亿元、增长5.4%; 每月143元、129元),
-and one, "none", for quantities that count nothing named (过去一年, 50人担任企业高管).
-A pairwise logistic-regression ranker trained on annotated quantities scores every candidate
-of a text in one call; `nearest_noun_subject` is the rule baseline and the fallback without a model.
+Two trained logistic regressions over hashed string features find it:
+
+- a *phrase-boundary* classifier says whether two neighbouring tokens belong to one subject
+  phrase (人均|可支配收入: yes; 新建|高标准农田: no). A subject grows leftwards from its last
+  token while the classifier says yes, so long modifiers are kept and clause verbs left out.
+- a pairwise *head ranker* chooses the token that ends the subject among the tokens of the
+  clause before the quantity (地区生产总值|增长|5.4%) and just after it (82个|企业), or one of
+  two candidates without a span: "inherit", the subject of the previous quantity of the sentence
+  when a list continues it (总值5.2万亿元、增长5.4%), and "none", for quantities that count
+  nothing named (过去一年).
+
+A rule then pairs the quantities of a 分别-list with the items of the list they follow
+(黄金、白银产量分别增长5%、3% → 黄金产量, 白银产量), so a subject is one or more pieces of the
+text. `nearest_noun_subject` is the rule baseline and the fallback without a model.
 """
 from __future__ import annotations
 
 import bisect
 import logging
+import math
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 Token = tuple[int, int, str]
 Span = tuple[int, int]
+Subject = tuple[Span, ...]  # the pieces of the text that, joined, name the subject
 
 log = logging.getLogger(__name__)
 
@@ -24,66 +34,101 @@ log = logging.getLogger(__name__)
 CLAUSE_BREAKS = frozenset("，,。；;：:！!？?\n、（）()《》")
 NOUN_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "nl", "ng", "vn", "an", "j", "l", "eng", "nrt", "nrfg"})
 VERB_TAGS = frozenset({"v", "vd", "vi", "vq"})
-# Words that never open or close a subject.
+# Words that never end a subject: linking verbs, comparison and change words, particles.
 EDGE_STOPWORDS = frozenset(
     "的 地 得 和 与 及 以及 或 并 且 了 着 过 在 为 对 从 由 把 将 向 给 于 以 被 让 使 比 较 共 等 其中 其 "
     "达 达到 为 是 有 共有 增长 下降 上涨 上升 降低 提高 提升 增加 减少 增至 降至 超过 超 突破 累计 分别 约 近 占 "
     "同比 实现 完成 新增 全年 保持 稳定 稳定在 控制在 高于 低于 居 位居".split()
 )
-# Tags of words a subject does not end on: particles, prepositions, conjunctions, adverbs, pronouns.
-FUNCTION_TAGS = frozenset({"u", "p", "c", "d", "x", "uj", "ul", "r"})
+# Words a subject never starts with, whatever the boundary classifier says.
+LEADING_FILLERS = frozenset("的 地 得 和 及 以及 或 并 且 等 了 着 过 其中".split())
+# Tags of words a subject does not end on: particles, prepositions, conjunctions, adverbs, pronouns,
+# numerals and classifiers.
+NON_HEAD_TAGS = frozenset({"u", "p", "c", "d", "uj", "ul", "r", "m", "q"})
 # One-character verbs and qualifiers that link a measure to its value (比例达56, 占比近八成).
 LINKING_CHARS = frozenset("达近超约逾为至")
-MAX_LEFT_TOKENS = 12
-MAX_CANDIDATE_TOKENS = 6
-MAX_CANDIDATE_CHARS = 16
+MAX_LEFT_TOKENS = 16
+MAX_RIGHT_TOKENS = 10
+MAX_SUBJECT_CHARS = 24
+# A boundary joins two tokens into one phrase at this probability or above.
+JOIN_THRESHOLD = 0.5
+# How far from a quantity, in characters, its subject or the list it distributes may reach.
+REACH_BEFORE, REACH_AFTER = 100, 50
 MODEL_FILE = "ranker.joblib"
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A possible subject of one quantity; side "I" (inherit) and "N" (no subject) have no span."""
-
-    quantity: int
-    start: int
-    end: int
-    side: str
-    features: dict
 
 
 def _split_tokens(text: str, tokens: list[Token], spans: list[Span]) -> list[Token]:
     """Cut tokens at every quantity boundary so no token straddles a quantity edge, cut a
     linking verb fused onto the word before a quantity (占比达36% is tagged 占|比达) and
-    rejoin 占|比 into the noun 占比."""
-    cuts = sorted({p for span in spans for p in span})
-    starts = {span[0] for span in spans}
+    rejoin 占|比 into the noun 占比. Only the few tokens concerned are rebuilt."""
+    starts = [t[0] for t in tokens]
+    cuts: dict[int, list[int]] = {}
+    for position in sorted({p for span in spans for p in span}):
+        k = bisect.bisect_right(starts, position) - 1
+        if k >= 0 and tokens[k][0] < position < tokens[k][1]:
+            cuts.setdefault(k, []).append(position)
+    replaced: dict[int, list[Token]] = {}
+    for k, positions in cuts.items():
+        start, end, tag = tokens[k]
+        edges = [start, *positions, end]
+        replaced[k] = [(a, b, tag) for a, b in zip(edges, edges[1:])]
+    for start, _ in spans:
+        k = bisect.bisect_right(starts, start - 1) - 1
+        if k < 0:
+            continue
+        pieces = replaced.get(k, [tokens[k]])
+        before = [piece for piece in pieces if piece[1] == start]
+        if before and before[0][1] - before[0][0] == 2 and text[start - 1] in LINKING_CHARS:
+            a, b, _ = before[0]
+            i = pieces.index(before[0])
+            replaced[k] = pieces[:i] + [(a, b - 1, "n"), (b - 1, b, "v")] + pieces[i + 1:]
+    position = text.find("占比")
+    while position >= 0:
+        k = bisect.bisect_left(starts, position)
+        if k + 1 < len(tokens) and k not in replaced and tokens[k][:2] == (position, position + 1):
+            after = replaced.get(k + 1, [tokens[k + 1]])
+            if after[0][:2] == (position + 1, position + 2):
+                replaced[k] = [(position, position + 2, "n")]
+                replaced[k + 1] = after[1:]
+        position = text.find("占比", position + 2)
     out: list[Token] = []
-    i = 0
-    for start, end, tag in tokens:
-        while i < len(cuts) and cuts[i] <= start:
-            i += 1
-        pos = start
-        while i < len(cuts) and cuts[i] < end:
-            out.append((pos, cuts[i], tag))
-            pos = cuts[i]
-            i += 1
-        if end in starts and end - pos == 2 and text[end - 1] in LINKING_CHARS:
-            out.append((pos, end - 1, "n"))
-            out.append((end - 1, end, "v"))
-        else:
-            out.append((pos, end, tag))
-        if text[end - 1] == "比" and len(out) > 1 and text[out[-2][0]:out[-1][1]] == "占比":
-            out[-2:] = [(out[-2][0], out[-1][1], "n")]
+    done = 0
+    for k in sorted(replaced):
+        out.extend(tokens[done:k])
+        out.extend(replaced[k])
+        done = k + 1
+    out.extend(tokens[done:])
     return out
 
 
+def _near_quantities(tokens: list[Token], spans: list[Span]) -> list[Token]:
+    """The tokens within reach of some quantity; an empty token marks each stretch left out, so
+    that it reads as a clause break. A report has a subject window in few of its clauses."""
+    regions: list[list[int]] = []
+    for start, end in sorted(spans):
+        low, high = max(0, start - REACH_BEFORE), end + REACH_AFTER
+        if regions and low <= regions[-1][1]:
+            regions[-1][1] = max(regions[-1][1], high)
+        else:
+            regions.append([low, high])
+    kept: list[Token] = []
+    for low, high in regions:
+        first = bisect.bisect_left(tokens, low, key=lambda t: t[1])
+        last = bisect.bisect_left(tokens, high, key=lambda t: t[0])
+        if first > 0:
+            kept.append((tokens[first][0], tokens[first][0], "x"))
+        kept.extend(tokens[first:last])
+    return kept
+
+
 class _Context:
-    """Tokens of one text with quantity spans marked, for candidate generation."""
+    """Tokens around the quantities of one text, quantity spans marked, for candidate generation."""
 
     def __init__(self, text: str, tokens: list[Token], spans: list[Span]):
         self.text = text
-        self.tokens = _split_tokens(text, tokens, spans)
+        self.tokens = _split_tokens(text, _near_quantities(tokens, spans), spans)
         self.starts = [t[0] for t in self.tokens]
+        self.ends = [t[1] for t in self.tokens]
         self.spans = spans
         self.quantity_token = [False] * len(self.tokens)
         for start, end in spans:  # tokens are cut at every span edge, so a token starts each span
@@ -98,162 +143,279 @@ class _Context:
         self.barriers = [brk or qty or token[2] == "m"
                          for brk, qty, token in zip(self.breaks, self.quantity_token, self.tokens)]
 
-    def word(self, k: int) -> str:
-        return self.words[k]
-
-    def is_break(self, k: int) -> bool:
-        return self.breaks[k]
-
-    def is_barrier(self, k: int) -> bool:
-        """A token a subject cannot contain: a clause break, a quantity or a digit run."""
-        return self.barriers[k]
-
     def first_token(self, pos: int) -> int:
         return bisect.bisect_left(self.starts, pos)
 
+    def tag(self, k: int) -> str:
+        if k < 0 or k >= len(self.tokens):
+            return "EDGE"
+        if self.breaks[k]:
+            return "PUNCT"
+        if self.quantity_token[k]:
+            return "QTY"
+        return self.tags[k]
 
-def _tag(ctx: _Context, k: int) -> str:
-    if k < 0 or k >= len(ctx.tokens):
-        return "EDGE"
-    if ctx.is_break(k):
-        return "PUNCT"
-    if ctx.quantity_token[k]:
-        return "QTY"
-    return ctx.tokens[k][2]
+    def is_nounish(self, k: int) -> bool:
+        return 0 <= k < len(self.tokens) and not self.barriers[k] and self.tags[k] in NOUN_TAGS
+
+    def can_end_subject(self, k: int) -> bool:
+        word = self.words[k]
+        if word.endswith("”"):
+            return True
+        return self.tags[k] not in NON_HEAD_TAGS and word not in EDGE_STOPWORDS and word.strip("“”\"'") != ""
 
 
-def _is_verb(ctx: _Context, k: int) -> bool:
-    return ctx.tokens[k][2] in VERB_TAGS
+@dataclass(frozen=True)
+class Window:
+    """Where the subject of one quantity can be: its clause before it and the phrase after it."""
+
+    left_start: int   # first token of the clause part before the quantity
+    quantity_first: int
+    quantity_last: int
+    right_start: int  # first token a subject after the quantity may start at
+    right_end: int    # one past the last token it may reach
 
 
-def _is_nounish(ctx: _Context, k: int) -> bool:
-    return 0 <= k < len(ctx.tokens) and not ctx.is_barrier(k) and ctx.tokens[k][2] in NOUN_TAGS
+def _window(ctx: _Context, span: Span) -> Window:
+    q_first = ctx.first_token(span[0])
+    q_last = ctx.first_token(span[1]) - 1
+    k = q_first - 1
+    while k >= 0 and not ctx.barriers[k] and q_first - k <= MAX_LEFT_TOKENS:
+        k -= 1
+    right = q_last + 1
+    if right < len(ctx.tokens) and ctx.words[right] == "的":
+        right += 1
+    end = right
+    while end < len(ctx.tokens) and not ctx.barriers[end] and end - right < MAX_RIGHT_TOKENS:
+        end += 1
+    return Window(k + 1, q_first, q_last, right, end)
 
 
-def _quantity_features(text: str, span: Span, side: str) -> dict:
+def clause_opening_rates(token_lists: list[list[str]]) -> dict[str, int]:
+    """How often each word opens a clause, in fifths, for words seen three times or more.
+
+    Clause verbs (新增, 完成, 拆除) open clauses and nouns inside a name rarely do; counted over
+    unlabelled reports, this lets the boundary classifier judge verbs its annotations never showed.
+    """
+    seen: Counter = Counter()
+    opening: Counter = Counter()
+    for words in token_lists:
+        after_break = True
+        for word in words:
+            is_break = not word.strip() or not CLAUSE_BREAKS.isdisjoint(word)
+            if not is_break:
+                seen[word] += 1
+                opening[word] += after_break
+            after_break = is_break
+    return {word: min(int(5 * opening[word] / n), 4) for word, n in seen.items() if n >= 3}
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """A fitted linear model as a feature → weight table: scoring a candidate is a few dict
+    lookups, with no sparse matrix to build, and features never seen in training weigh nothing."""
+
+    weights: dict[str, float]
+    bias: float = 0.0
+
+    @classmethod
+    def of(cls, vectorizer, estimator) -> "LinearModel":
+        """From a fitted DictVectorizer and a scikit-learn linear estimator."""
+        coefficients = estimator.coef_[0]
+        weights = {name: float(w) for name, w in zip(vectorizer.feature_names_, coefficients) if w}
+        bias = float(estimator.intercept_[0]) if getattr(estimator, "fit_intercept", False) else 0.0
+        return cls(weights, bias)
+
+    def score(self, features: list[str]) -> float:
+        weight = self.weights.get
+        return self.bias + sum([weight(feature, 0.0) for feature in features])
+
+    def probability(self, features: list[str]) -> float:
+        return 1.0 / (1.0 + math.exp(-self.score(features)))
+
+
+@dataclass(frozen=True)
+class BoundaryModel:
+    """The trained phrase-boundary classifiers and the word statistics their features read.
+
+    Growing a phrase leftwards stops at a different kind of boundary (新建|高标准农田) than
+    growing it rightwards (企业|共安置), so each direction has its own classifier; both learn
+    that the boundaries inside annotated subjects join.
+    """
+
+    left: LinearModel
+    right: LinearModel
+    opening_rates: dict[str, int]
+
+    def features(self, ctx: _Context, j: int) -> list[str]:
+        """Evidence that token j and token j+1 belong to one phrase."""
+        w1, w2 = ctx.words[j], ctx.words[j + 1]
+        t0, t1, t2 = ctx.tag(j - 1), ctx.tags[j], ctx.tags[j + 1]
+        open1, open2 = self.opening_rates.get(w1, "rare"), self.opening_rates.get(w2, "rare")
+        return [
+            "w1=" + w1, "w2=" + w2, "t1=" + t1, "t2=" + t2, f"t12={t1}|{t2}", f"t012={t0}|{t1}|{t2}",
+            "c1=" + w1[-1], "c2=" + w2[0], f"w1t2={w1}|{t2}", f"t1w2={t1}|{w2}", f"len1={min(len(w1), 4)}",
+            f"stop1={w1 in EDGE_STOPWORDS}", f"quote1={w1.endswith('“')}",
+            f"open1={open1}", f"open2={open2}", f"open1_t12={open1}|{t1}|{t2}", f"open12={open1}|{open2}",
+        ]
+
+    def probabilities(self, ctx: _Context, index: list[int], direction: str) -> list[float]:
+        classifier = self.left if direction == "left" else self.right
+        return [classifier.probability(self.features(ctx, j)) for j in index]
+
+
+class _Boundaries:
+    """Probability that each token boundary is inside a phrase, growing it leftwards or
+    rightwards: those the windows need in one model call each, any other (a list item far
+    from its quantity) when first asked."""
+
+    def __init__(self, ctx: _Context, windows: list[Window], model: BoundaryModel | None):
+        self.ctx = ctx
+        self.model = model
+        before, after = set(), set()
+        for w in windows:
+            before.update(range(w.left_start, w.quantity_first - 1))
+            after.update(range(w.right_start, w.right_end - 1))
+        self.probability: dict[str, dict[int, float]] = {"left": {}, "right": {}}
+        last = len(ctx.tokens) - 1
+        self._predict(sorted(j for j in before if j < last), "left")
+        self._predict(sorted(j for j in before | after if j < last), "right")
+
+    def _predict(self, index: list[int], direction: str) -> None:
+        if index and self.model is not None:
+            self.probability[direction].update(zip(index, self.model.probabilities(self.ctx, index, direction)))
+
+    def joins(self, j: int, direction: str = "left") -> float:
+        """Whether token j+1 (growing left) or token j (growing right) joins the phrase."""
+        known = self.probability[direction]
+        if j not in known and 0 <= j < len(self.ctx.tokens) - 1:
+            self._predict([j], direction)
+        return known.get(j, 0.0)
+
+
+def _extend_left(ctx: _Context, boundaries: _Boundaries, head: int, floor: int) -> int:
+    """First token of the phrase that ends at `head`, growing left while the boundary joins."""
+    first = head
+    while (first - 1 >= floor and boundaries.joins(first - 1) >= JOIN_THRESHOLD
+           and ctx.ends[head] - ctx.starts[first - 1] <= MAX_SUBJECT_CHARS):
+        first -= 1
+    surface = ctx.text[ctx.starts[first]:ctx.ends[head]]
+    while surface.count("”") > surface.count("“") and first - 1 >= floor:  # keep a quote whole
+        first -= 1
+        surface = ctx.text[ctx.starts[first]:ctx.ends[head]]
+    while first < head and ctx.words[first] in LEADING_FILLERS:
+        first += 1
+    return first
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible subject of one quantity; side "I" (inherit) and "N" (no subject) have no span."""
+
+    quantity: int
+    start: int
+    end: int
+    side: str
+    features: list[str]
+
+
+def _bucket(probability: float) -> int:
+    return min(int(probability * 5), 4)
+
+
+def _quantity_features(text: str, span: Span, side: str) -> list[str]:
     """The quantity's unit, conjoined with the candidate's side: counts take the noun after them."""
     surface = text[span[0]:span[1]]
-    last = surface[-1:] or "?"
-    return {f"{side}_unit_last={last}": 1, f"{side}_pct": int(surface.endswith(("%", "百分点", "成"))),
-            f"{side}_money": int(surface.endswith("元"))}
+    return [f"{side}_unit={surface[-1:] or '?'}", f"{side}_pct={surface.endswith(('%', '百分点', '成'))}",
+            f"{side}_money={surface.endswith('元')}"]
 
 
-def _span_features(ctx: _Context, first: int, last: int, side: str, gap_tokens: list[int]) -> dict:
-    words = ctx.words[first:last + 1]
-    tags = ctx.tags[first:last + 1]
-    head = words[-1]
-    features = {
-        f"side={side}": 1,
-        f"{side}_ntok={min(len(words), 6)}": 1,
-        f"{side}_gap={min(len(gap_tokens), 5)}": 1,
-        f"{side}_first_tag={tags[0]}": 1,
-        f"{side}_last_tag={tags[-1]}": 1,
-        f"{side}_before_tag={_tag(ctx, first - 1)}": 1,
-        f"{side}_after_tag={_tag(ctx, last + 1)}": 1,
-        f"{side}_before_noun": int(_is_nounish(ctx, first - 1)),
-        f"{side}_after_noun": int(_is_nounish(ctx, last + 1)),
-        f"{side}_verbs_inside": sum(t in VERB_TAGS for t in tags),
-        # A verb followed by a noun inside the span reads as verb + object (投入资金), not a name.
-        f"{side}_verb_object_inside": sum(a in VERB_TAGS and b in NOUN_TAGS for a, b in zip(tags, tags[1:])),
-        f"{side}_nouns_inside": sum(t in NOUN_TAGS for t in tags),
-        "chars": min(sum(map(len, words)), MAX_CANDIDATE_CHARS) / MAX_CANDIDATE_CHARS,
-        "head=" + head: 1,
-        "head_char=" + head[-1]: 1,
-        "first=" + words[0]: 1,
-        "has_de": int("的" in words),
-    }
-    if first > 0 and not ctx.is_barrier(first - 1):
-        features["before_word=" + ctx.word(first - 1)] = 1
-    for word, tag in zip(words, tags):
-        if tag in VERB_TAGS:
-            features["verb_inside=" + word] = 1
-    for k in gap_tokens:
-        features[f"{side}_gap_word={ctx.word(k)}"] = 1
-        features[f"{side}_gap_tag={ctx.tokens[k][2]}"] = 1
-    if not gap_tokens:
-        features[f"{side}_adjacent"] = 1
+def _phrase_features(ctx: _Context, first: int, head: int, side: str) -> list[str]:
+    words, tags = ctx.words[first:head + 1], ctx.tags[first:head + 1]
+    head_word = words[-1]
+    features = [
+        f"side={side}", f"{side}_head={head_word}", f"{side}_head_tag={tags[-1]}", f"head_char={head_word[-1]}",
+        f"{side}_first={words[0]}", f"{side}_first_tag={tags[0]}", f"{side}_ntok={min(len(words), 8)}",
+        f"{side}_chars={min(sum(map(len, words)) // 3, 6)}", f"{side}_before_tag={ctx.tag(first - 1)}",
+        f"{side}_verbs={min(sum(t in VERB_TAGS for t in tags), 3)}",
+        f"{side}_nouns={min(sum(t in NOUN_TAGS for t in tags), 4)}",
+    ]
+    features += [f"verb_inside={w}" for w, t in zip(words, tags) if t in VERB_TAGS]
     return features
 
 
-def _valid_span(ctx: _Context, first: int, last: int) -> bool:
-    if ctx.tokens[last][1] - ctx.tokens[first][0] > MAX_CANDIDATE_CHARS:
-        return False
-    if ctx.words[first] in EDGE_STOPWORDS or ctx.words[last] in EDGE_STOPWORDS or ctx.tags[first] == "q":
-        return False
-    tags = ctx.tags
-    if any(tags[k] in VERB_TAGS and tags[k + 1] in NOUN_TAGS for k in range(first + 1, last)):
-        return False  # a verb with its object inside (机关送去慰问金) is a clause, not a noun phrase
-    surface = ctx.text[ctx.tokens[first][0]:ctx.tokens[last][1]]
-    if surface.count("“") != surface.count("”") or surface.startswith("”"):
-        return False
-    return surface.endswith("”") or tags[last] not in FUNCTION_TAGS
-
-
-def _left_window(ctx: _Context, q_first: int) -> int:
-    """Index of the first token of the clause part before the quantity token `q_first`."""
-    k = q_first - 1
-    while k >= 0 and not ctx.is_break(k) and not ctx.quantity_token[k] and q_first - k <= MAX_LEFT_TOKENS:
-        k -= 1
-    return k + 1
-
-
-def _candidates(ctx: _Context, index: int, previous: int | None) -> list[Candidate]:
-    start, end = ctx.spans[index]
-    q_first = ctx.first_token(start)
-    q_last = ctx.first_token(end) - 1
-    found: list[Candidate] = []
-    window = _left_window(ctx, q_first)
-    for last in range(window, q_first):
-        for first in range(last, max(window, last - MAX_CANDIDATE_TOKENS + 1) - 1, -1):
-            if ctx.is_barrier(first):
-                break
-            if _valid_span(ctx, first, last):
-                features = _span_features(ctx, first, last, "L", list(range(last + 1, q_first)))
-                features.update(_quantity_features(ctx.text, (start, end), "L"))
-                features["window_start"] = int(first == window or ctx.is_barrier(first - 1))
-                found.append(Candidate(index, ctx.tokens[first][0], ctx.tokens[last][1], "L", features))
-    for first in range(q_last + 1, min(q_last + 3, len(ctx.tokens))):
-        if ctx.is_barrier(first):
-            break
-        for last in range(first, min(first + MAX_CANDIDATE_TOKENS, len(ctx.tokens))):
-            if ctx.is_barrier(last) or (last > first and _is_verb(ctx, last)):
-                break
-            if _valid_span(ctx, first, last):
-                features = _span_features(ctx, first, last, "R", list(range(q_last + 1, first)))
-                features.update(_quantity_features(ctx.text, (start, end), "R"))
-                found.append(Candidate(index, ctx.tokens[first][0], ctx.tokens[last][1], "R", features))
-    if previous is not None:
-        features = _inherit_features(ctx, index, previous, window, q_first)
-        features.update(_quantity_features(ctx.text, (start, end), "I"))
-        found.append(Candidate(index, -1, -1, "I", features))
-    features = _none_features(ctx, window, q_first, q_last)
-    features.update(_quantity_features(ctx.text, (start, end), "N"))
-    found.append(Candidate(index, -1, -1, "N", features))
+def _left_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window: Window) -> list[Candidate]:
+    """Each token of the clause before the quantity that can end a subject, with the phrase
+    the boundaries grow from it."""
+    found = []
+    rank = 0
+    quantity = _quantity_features(ctx.text, ctx.spans[index], "L")
+    for head in range(window.quantity_first - 1, window.left_start - 1, -1):
+        if not ctx.can_end_subject(head):
+            continue
+        gap = range(head + 1, window.quantity_first)
+        head_features = [f"L_gap={min(len(gap), 5)}", f"L_rank={min(rank, 5)}",
+                         f"L_headtag_gap={ctx.tags[head]}|{min(len(gap), 3)}",
+                         f"L_nouns_after={min(sum(ctx.is_nounish(k) for k in gap), 3)}"]
+        if gap:
+            head_features += [f"L_join_next={_bucket(boundaries.joins(head, 'right'))}", f"L_next={ctx.words[head + 1]}",
+                              f"L_next_tag={ctx.tags[head + 1]}"]
+            head_features += [f"L_gap_word={ctx.words[k]}" for k in list(gap)[:3]]
+        else:
+            head_features.append("L_adjacent")
+        first = _extend_left(ctx, boundaries, head, window.left_start)
+        features = _phrase_features(ctx, first, head, "L") + head_features + quantity + [
+            f"L_starts_window={first == window.left_start}",
+            f"L_before_word={ctx.words[first - 1] if first > window.left_start else 'EDGE'}"]
+        found.append(Candidate(index, ctx.starts[first], ctx.ends[head], "L", features))
+        rank += 1
     return found
 
 
-def _none_features(ctx: _Context, window: int, q_first: int, q_last: int) -> dict:
+def _right_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window: Window) -> list[Candidate]:
+    first = window.right_start
+    if first >= window.right_end or ctx.words[first] in EDGE_STOPWORDS or ctx.tags[first] in NON_HEAD_TAGS:
+        return []
+    found = []
+    weakest = 1.0  # the least likely join inside the phrase so far: a phrase is as strong as it
+    for head in range(first, window.right_end):
+        if head > first:
+            weakest = min(weakest, boundaries.joins(head - 1, "right"))
+        if ctx.ends[head] - ctx.starts[first] > MAX_SUBJECT_CHARS:
+            break
+        surface = ctx.text[ctx.starts[first]:ctx.ends[head]]
+        if not ctx.can_end_subject(head) or surface.count("“") != surface.count("”"):
+            continue
+        features = _phrase_features(ctx, first, head, "R")
+        features += [f"R_after_tag={ctx.tag(head + 1)}", f"R_skips_de={first > window.quantity_last + 1}",
+                     f"R_weakest_join={_bucket(weakest)}"]
+        if head + 1 < window.right_end:
+            features += [f"R_after={ctx.words[head + 1]}", f"R_join_next={_bucket(boundaries.joins(head, 'right'))}"]
+        features += _quantity_features(ctx.text, ctx.spans[index], "R")
+        found.append(Candidate(index, ctx.starts[first], ctx.ends[head], "R", features))
+    return found
+
+
+def _none_candidate(ctx: _Context, index: int, window: Window) -> Candidate:
     """Evidence that the quantity has no subject: a duration (过去一年), a bare head count (50人担任…)."""
-    features = {"side=N": 1, "N_nouns_before": sum(_is_nounish(ctx, k) for k in range(window, q_first)),
-                "N_noun_after": int(_is_nounish(ctx, q_last + 1)), "N_after_tag=" + _tag(ctx, q_last + 1): 1}
-    if q_first > 0 and not ctx.is_barrier(q_first - 1):
-        features["N_word_before=" + ctx.word(q_first - 1)] = 1
-    return features
+    before = range(window.left_start, window.quantity_first)
+    features = ["side=N", f"N_nouns_before={min(sum(ctx.is_nounish(k) for k in before), 4)}",
+                f"N_noun_after={ctx.is_nounish(window.quantity_last + 1)}",
+                f"N_after_tag={ctx.tag(window.quantity_last + 1)}",
+                f"N_unit_after={ctx.text[ctx.spans[index][1] - 1]}|{ctx.tag(window.quantity_last + 1)}"]
+    if before:
+        features.append(f"N_word_before={ctx.words[window.quantity_first - 1]}")
+    return Candidate(index, -1, -1, "N", features + _quantity_features(ctx.text, ctx.spans[index], "N"))
 
 
-def _inherit_features(ctx: _Context, index: int, previous: int, window: int, q_first: int) -> dict:
+def _inherit_candidate(ctx: _Context, index: int, previous: int, window: Window) -> Candidate:
     between = ctx.text[ctx.spans[previous][1]:ctx.spans[index][0]]
-    features = {
-        "side=I": 1,
-        "I_between_chars": min(len(between), 10) / 10,
-        "I_nouns_before": sum(_is_nounish(ctx, k) for k in range(window, q_first)),
-        "I_window_empty": int(window == q_first),
-    }
-    joiner = between.strip()[:1] or "none"
-    features["I_joiner=" + joiner] = 1
-    for k in range(window, q_first):
-        features["I_word=" + ctx.word(k)] = 1
-    return features
+    before = range(window.left_start, window.quantity_first)
+    features = ["side=I", f"I_between_chars={min(len(between), 10)}",
+                f"I_nouns_before={min(sum(ctx.is_nounish(k) for k in before), 4)}",
+                f"I_window_empty={not before}", "I_joiner=" + (between.strip()[:1] or "none")]
+    features += ["I_word=" + ctx.words[k] for k in before]
+    return Candidate(index, -1, -1, "I", features + _quantity_features(ctx.text, ctx.spans[index], "I"))
 
 
 def _previous_in_sentence(text: str, spans: list[Span]) -> list[int | None]:
@@ -267,19 +429,36 @@ def _previous_in_sentence(text: str, spans: list[Span]) -> list[int | None]:
     return previous
 
 
-def candidates_of(text: str, tokens: list[Token], spans: list[Span]) -> tuple[list[Candidate], list[int | None]]:
-    """Every subject candidate of every quantity span, and each span's predecessor in its sentence."""
+@dataclass
+class Analysis:
+    """Everything the ranker and the list rule need about the quantities of one text."""
+
+    ctx: _Context
+    windows: list[Window]
+    boundaries: _Boundaries
+    previous: list[int | None]
+    candidates: list[Candidate]
+
+
+def analyse(text: str, tokens: list[Token], spans: list[Span], boundary_model: BoundaryModel | None) -> Analysis:
+    """Windows, boundary probabilities and every subject candidate of every quantity span."""
     ctx = _Context(text, tokens, spans)
+    windows = [_window(ctx, span) for span in spans]
+    boundaries = _Boundaries(ctx, windows, boundary_model)
     previous = _previous_in_sentence(text, spans)
     found: list[Candidate] = []
-    for index in range(len(spans)):
-        found.extend(_candidates(ctx, index, previous[index]))
-    return found, previous
+    for index, window in enumerate(windows):
+        found += _left_candidates(ctx, boundaries, index, window)
+        found += _right_candidates(ctx, boundaries, index, window)
+        if previous[index] is not None:
+            found.append(_inherit_candidate(ctx, index, previous[index], window))
+        found.append(_none_candidate(ctx, index, window))
+    return Analysis(ctx, windows, boundaries, previous, found)
 
 
-def resolve(spans: list[Span], chosen: dict[int, Candidate], previous: list[int | None]) -> list[Span | None]:
-    """Source spans of the chosen subjects, following inherit choices back through the sentence."""
-    resolved: dict[int, Span | None] = {}
+def resolve(spans: list[Span], chosen: dict[int, Candidate], previous: list[int | None]) -> list[Subject | None]:
+    """The chosen subject of each quantity, following inherit choices back through the sentence."""
+    resolved: dict[int, Subject | None] = {}
     for index in sorted(range(len(spans)), key=lambda i: spans[i]):
         pick = chosen.get(index)
         if pick is None or pick.side == "N":
@@ -287,8 +466,117 @@ def resolve(spans: list[Span], chosen: dict[int, Candidate], previous: list[int 
         elif pick.side == "I":
             resolved[index] = resolved.get(previous[index])
         else:
-            resolved[index] = (pick.start, pick.end)
+            resolved[index] = ((pick.start, pick.end),)
     return [resolved[i] for i in range(len(spans))]
+
+
+def _respectively_runs(text: str, spans: list[Span]) -> list[list[int]]:
+    """Runs of two or more quantities joined by 、 (or 和) that follow a 分别 in their clause."""
+    order = sorted(range(len(spans)), key=lambda i: spans[i])
+    runs, run = [], []
+    for i in order:
+        if run and text[spans[run[-1]][1]:spans[i][0]] in ("、", "和"):
+            run.append(i)
+            continue
+        if len(run) > 1:
+            runs.append(run)
+        run = [i]
+    if len(run) > 1:
+        runs.append(run)
+    return [r for r in runs if "分别" in text[max(0, spans[r[0]][0] - 12):spans[r[0]][0]]]
+
+
+def _list_items(ctx: _Context, head: int) -> list[tuple[int, int]]:
+    """Token ranges of the 、-separated items whose last one ends at `head`, in text order. The
+    first item starts where its clause does, less leading verbs and fillers (全省新增|甲、乙)."""
+    items = []
+    last = head
+    while True:
+        first = last
+        while first - 1 >= 0 and not ctx.barriers[first - 1]:
+            first -= 1
+        items.append((first, last))
+        separator = first - 1
+        if separator < 1 or ctx.words[separator] != "、" or ctx.barriers[separator - 1]:
+            break
+        last = separator - 1
+    first, last = items[-1]
+    while first < last and (ctx.tags[first] in VERB_TAGS or ctx.tags[first] in NON_HEAD_TAGS
+                            or ctx.words[first] in LEADING_FILLERS):
+        first += 1
+    items[-1] = (first, last)
+    return items[::-1]
+
+
+def _shared_head_cut(ctx: _Context, last_item: tuple[int, int], others: list[tuple[int, int]]) -> int:
+    """Token where the shared head of a 、-list begins inside its last item (装备制造|产业增加值),
+    or one past the item when the items share no head (刑事案件、治安案件).
+
+    Items of a list are parallel: the item part of the last one should end in a noun when the
+    others do, and be about as long as they are, in characters and then in tokens. Remaining
+    ties go to the longer item part."""
+    first, last = last_item
+    typical_chars = sorted(ctx.ends[b] - ctx.starts[a] for a, b in others)[len(others) // 2]
+    typical_tokens = sorted(b - a + 1 for a, b in others)[len(others) // 2]
+    nouns = sum(ctx.tags[b] in NOUN_TAGS for _, b in others) * 2 >= len(others)
+
+    def cost(end: int) -> tuple[int, int]:
+        chars = abs(ctx.ends[end] - ctx.starts[first] - typical_chars)
+        return chars + 2 * ((ctx.tags[end] in NOUN_TAGS) != nouns), abs(end - first + 1 - typical_tokens)
+
+    best, best_cost = last + 1, cost(last)
+    for cut in range(last, first, -1):
+        if cost(cut - 1) < best_cost:
+            best, best_cost = cut, cost(cut - 1)
+    return best
+
+
+def distribute_respectively(analysis: Analysis, subjects: list[Subject | None]) -> list[Subject | None]:
+    """Pair the quantities of 甲、乙、丙X分别增长a、b、c with 甲X, 乙X, 丙X, and those of
+    甲a、乙b，分别增长c、d with the subjects of a and b."""
+    ctx, spans = analysis.ctx, analysis.ctx.spans
+    out = list(subjects)
+    for run in _respectively_runs(ctx.text, spans):
+        chosen = out[run[0]]
+        before = analysis.previous[run[0]]
+        floor = spans[before][1] if before is not None else 0
+        if (chosen is not None and len(chosen) == 1 and floor <= chosen[0][0]
+                and chosen[0][1] <= spans[run[0]][0] and "分别" in ctx.text[chosen[0][1]:spans[run[0]][0]]):
+            _pair_with_items(ctx, run, bisect.bisect_left(ctx.ends, chosen[0][1]), out)
+            continue
+        earlier = _earlier_run(ctx, analysis, run)
+        if earlier is not None:
+            for index, source in zip(run, earlier):
+                out[index] = out[source]
+    return out
+
+
+def _pair_with_items(ctx: _Context, run: list[int], head: int, out: list[Subject | None]) -> None:
+    items = _list_items(ctx, head)
+    if len(items) != len(run):
+        return
+    cut = _shared_head_cut(ctx, items[-1], items[:-1])
+    last_token = items[-1][1]
+    for index, (first, last) in zip(run, items):
+        piece = (ctx.starts[first], ctx.ends[last])
+        if cut <= last_token and last != last_token:
+            out[index] = (piece, (ctx.starts[cut], ctx.ends[last_token]))
+        else:
+            out[index] = (piece,)
+
+
+def _earlier_run(ctx: _Context, analysis: Analysis, run: list[int]) -> list[int] | None:
+    """The quantities of the list just before a bare 分别 (甲a、乙b，分别增长c、d), when as many."""
+    spans = ctx.spans
+    before = analysis.previous[run[0]]
+    chain = []
+    while before is not None and len(chain) < len(run):
+        chain.insert(0, before)
+        before = analysis.previous[before]
+    if len(chain) != len(run):
+        return None
+    joined = all("、" in ctx.text[spans[a][1]:spans[b][0]] for a, b in zip(chain, chain[1:]))
+    return chain if joined else None
 
 
 def nearest_noun_subject(text: str, tokens: list[Token], spans: list[Span]) -> list[str | None]:
@@ -297,21 +585,22 @@ def nearest_noun_subject(text: str, tokens: list[Token], spans: list[Span]) -> l
     out: list[str | None] = []
     for start, end in spans:
         q_first, after = ctx.first_token(start), ctx.first_token(end)
-        if _is_nounish(ctx, after) and ctx.tokens[after][2] != "vn":
-            out.append(ctx.word(after))
+        if ctx.is_nounish(after) and ctx.tags[after] != "vn":
+            out.append(ctx.words[after])
             continue
         k = q_first - 1
-        while k >= 0 and not ctx.is_barrier(k) and not _is_nounish(ctx, k):
+        while k >= 0 and not ctx.barriers[k] and not ctx.is_nounish(k):
             k -= 1
-        out.append(ctx.word(k) if _is_nounish(ctx, k) else None)
+        out.append(ctx.words[k] if ctx.is_nounish(k) else None)
     return out
 
 
 class SubjectRanker:
-    """A trained candidate ranker; load it once per process with `SubjectRanker.load`."""
+    """The trained boundary classifier and head ranker; load once per process with `load`."""
 
-    def __init__(self, model):
-        self.model = model
+    def __init__(self, boundary_model: BoundaryModel, head_model: LinearModel):
+        self.boundary_model = boundary_model
+        self.head_model = head_model
 
     @classmethod
     def load(cls, models_dir: Path) -> "SubjectRanker | None":
@@ -321,21 +610,34 @@ class SubjectRanker:
             return None
         import joblib
 
-        return cls(joblib.load(path))
+        models = joblib.load(path)
+        return cls(BoundaryModel(models["grow_left"], models["grow_right"], models["opening_rates"]), models["head"])
 
-    def choose(self, text: str, tokens: list[Token], spans: list[Span]) -> list[Span | None]:
-        """The source span of each quantity's subject (None where no candidate exists)."""
-        found, previous = candidates_of(text, tokens, spans)
+    def save(self, directory: Path) -> None:
+        import joblib
+
+        directory.mkdir(parents=True, exist_ok=True)
+        boundary = self.boundary_model
+        models = {"grow_left": boundary.left, "grow_right": boundary.right,
+                  "opening_rates": boundary.opening_rates, "head": self.head_model}
+        joblib.dump(models, directory / MODEL_FILE, compress=3)
+
+    def choose(self, text: str, tokens: list[Token], spans: list[Span]) -> list[Subject | None]:
+        """The pieces of each quantity's subject in `text` (None where it names none)."""
+        analysis = analyse(text, tokens, spans, self.boundary_model)
         chosen: dict[int, Candidate] = {}
-        if found:
-            scores = self.model.decision_function([c.features for c in found])
-            best: dict[int, float] = {}
-            for candidate, score in zip(found, scores):
-                if candidate.quantity not in best or score > best[candidate.quantity]:
-                    best[candidate.quantity] = score
-                    chosen[candidate.quantity] = candidate
-        return resolve(spans, chosen, previous)
+        best: dict[int, float] = {}
+        for candidate in analysis.candidates:
+            score = self.head_model.score(candidate.features)
+            if candidate.quantity not in best or score > best[candidate.quantity]:
+                best[candidate.quantity] = score
+                chosen[candidate.quantity] = candidate
+        return distribute_respectively(analysis, resolve(spans, chosen, analysis.previous))
 
     def subjects(self, text: str, tokens: list[Token], spans: list[Span]) -> list[str | None]:
         """What each quantity span counts or pays, as written in `text`."""
-        return [text[s[0]:s[1]] if s else None for s in self.choose(text, tokens, spans)]
+        return [subject_text(text, s) for s in self.choose(text, tokens, spans)]
+
+
+def subject_text(text: str, subject: Subject | None) -> str | None:
+    return "".join(text[start:end] for start, end in subject) if subject else None

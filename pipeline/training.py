@@ -32,7 +32,7 @@ TRAINERS = {
     "ner": Trainer("pipeline.train.ner", "train_ner", "annotations/entities.jsonl",
                    "spaCy NER (blank zh, jieba segmenter, CNN tok2vec) for org, person, place"),
     "subject": Trainer("pipeline.train.subject", "train_subject", "annotations/subjects.jsonl",
-                       "subject ranker: pairwise logistic regression over candidate noun phrases"),
+                       "subject: token-boundary logistic regression + pairwise head ranker"),
     "topic": Trainer("pipeline.train.topic", "train_topic", "annotations/topics.jsonl",
                      "topic classifier: TF-IDF over words and characters + linear SVM"),
 }

@@ -10,8 +10,9 @@ characters (the head noun: 优抚对象 / 重点优抚对象).
 """
 from __future__ import annotations
 
+import bisect
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from pipeline.extract.quantities import extract_quantities
 from pipeline.normalize import fold
 from pipeline.resources import GOLD, SAMPLE_CORPUS
 from pipeline.segment import Segmenter
-from pipeline.subject import MODEL_FILE, SubjectRanker, Token, candidates_of, nearest_noun_subject
+from pipeline.subject import (BoundaryModel, LinearModel, SubjectRanker, Token, analyse, clause_opening_rates,
+                              nearest_noun_subject)
 
 QUANTITY_KINDS = frozenset({"money", "count", "percent", "ratio", "measure"})
 GOLD_FILES = ("seed.jsonl", "gov-2026-beijing.jsonl", "gov-2026-gansu.jsonl")
@@ -55,30 +57,65 @@ def load_source(name: str, segmenter: Segmenter, extra_spans: list[tuple[int, in
     return SourceText(text, segmenter.tokens(text), sorted(found))
 
 
-def _labelled_rows(source: SourceText, records: list[dict]) -> list[tuple[list[dict], int | None]]:
+def _token_range(source: SourceText, ctx, record: dict) -> tuple[int, int] | None:
+    """First and last token of an annotated subject, when it lies on token edges."""
+    first = bisect.bisect_left(ctx.starts, record["subject_start"])
+    last = bisect.bisect_left(ctx.ends, record["subject_end"])
+    if first >= len(ctx.starts) or last >= len(ctx.ends):
+        return None
+    if ctx.starts[first] != record["subject_start"] or ctx.ends[last] != record["subject_end"]:
+        return None
+    return first, last
+
+
+def _boundary_rows(source: SourceText, records: list[dict], features) -> dict[str, list[tuple[list[str], int]]]:
+    """Boundary examples from annotated subjects, for growing a phrase either way: the
+    boundaries inside a subject join; the one at its left edge stops leftward growth and the
+    one at its right edge, when the clause goes on, stops rightward growth."""
+    ctx = analyse(source.text, source.tokens, source.spans, None).ctx
+    rows: dict[str, list] = {"left": [], "right": []}
+    for record in records:
+        if record["subject_start"] is None:
+            continue
+        found = _token_range(source, ctx, record)
+        if found is None:
+            continue
+        first, last = found
+        inside = [(features(ctx, j), 1) for j in range(first, last)]
+        rows["left"] += inside
+        rows["right"] += inside
+        if first > 0 and not ctx.barriers[first - 1]:
+            rows["left"].append((features(ctx, first - 1), 0))
+        if last + 1 < len(ctx.tokens) and not ctx.barriers[last + 1]:
+            rows["right"].append((features(ctx, last), 0))
+    return rows
+
+
+def _labelled_rows(source: SourceText, records: list[dict], boundary_model) -> list[tuple[list[list[str]], int | None]]:
     """For each annotated quantity: its candidates' features and the index of the right one."""
-    candidates, previous = candidates_of(source.text, source.tokens, source.spans)
+    analysis = analyse(source.text, source.tokens, source.spans, boundary_model)
     index_of = {span: i for i, span in enumerate(source.spans)}
     wanted = {index_of[(r["start"], r["end"])]: r for r in records}
     grouped: dict[int, list] = defaultdict(list)
-    for candidate in candidates:
+    for candidate in analysis.candidates:
         if candidate.quantity in wanted:
             grouped[candidate.quantity].append(candidate)
     out = []
     for quantity, group in sorted(grouped.items()):
         record = wanted[quantity]
-        gold = [i for i, c in enumerate(group) if _is_gold(c, record, source.spans, previous)]
-        out.append(([c.features for c in group], gold[0] if gold else None))
+        right = [i for i, c in enumerate(group) if _is_gold(c, record, source.spans, analysis.previous)]
+        out.append(([c.features for c in group], right[0] if right else None))
     return out
 
 
 def _is_gold(candidate, record: dict, spans, previous) -> bool:
+    """The right head: the candidate that ends where the annotated subject ends."""
     if record["subject_start"] is None:
         return candidate.side == "N"
     if candidate.side == "I":
         before = previous[candidate.quantity]
         return before is not None and record["subject_end"] <= spans[before][0]
-    return (candidate.start, candidate.end) == (record["subject_start"], record["subject_end"])
+    return candidate.side in "LR" and candidate.end == record["subject_end"]
 
 
 def _by_source(records: list[dict]) -> dict[str, list[dict]]:
@@ -119,6 +156,13 @@ def predict_records(ranker: SubjectRanker | None, records: list[dict], segmenter
     return out
 
 
+def unlabelled_texts() -> list[str]:
+    """The bundled reports without gold, folded, for word statistics."""
+    gold_sources = {r["source"] for name in GOLD_FILES for r in read_jsonl(GOLD / name)}
+    return [fold(path.read_text(encoding="utf-8")) for folder in SAMPLE_CORPUS
+            for path in sorted(folder.glob("*.txt")) if path.name not in gold_sources]
+
+
 def gold_records() -> list[dict]:
     """Quantity records of the gold files whose subject is given."""
     records = []
@@ -154,53 +198,69 @@ def evaluate(ranker: SubjectRanker | None, records: list[dict], segmenter: Segme
     }
 
 
-HASHED_FEATURES = 2 ** 18
+def _vectorizer():
+    from sklearn.feature_extraction import DictVectorizer
+
+    return DictVectorizer()
 
 
-def fit(records: list[dict], segmenter: Segmenter, seed: int = 0):
-    """A pairwise ranker: logistic regression on (right candidate - wrong candidate) differences.
+def _counts(rows: list[list[str]]) -> list[Counter]:
+    return [Counter(features) for features in rows]
 
-    Comparing candidates of the same quantity, rather than scoring each alone, keeps a
-    quantity with many plausible nouns from drowning its one right answer in negatives.
+
+def fit(records: list[dict], segmenter: Segmenter, seed: int = 0) -> SubjectRanker:
+    """The boundary classifiers, then a pairwise head ranker over the candidates they shaped.
+
+    The ranker learns from differences between the right candidate and each wrong one of the
+    same quantity, so that a quantity with many plausible nouns does not drown its one right
+    answer in negatives. Each fitted model is kept as a feature → weight table.
     """
     from scipy.sparse import vstack
-    from sklearn.feature_extraction import FeatureHasher
     from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import Pipeline
 
-    groups = []
-    for name, group in _by_source(records).items():
-        source = load_source(name, segmenter, [(r["start"], r["end"]) for r in group])
-        groups += [g for g in _labelled_rows(source, group) if g[1] is not None]
-    # Hashed features: as good as a vocabulary here and several times faster to apply.
-    vectorizer = FeatureHasher(n_features=HASHED_FEATURES, alternate_sign=False)
+    sources = [(load_source(name, segmenter, [(r["start"], r["end"]) for r in group]), group)
+               for name, group in _by_source(records).items()]
+    rates = clause_opening_rates([[text[a:b] for a, b, _ in segmenter.tokens(text)] for text in unlabelled_texts()])
+    rows: dict[str, list] = {"left": [], "right": []}
+    features = BoundaryModel(None, None, rates).features
+    for source, group in sources:
+        for direction, found in _boundary_rows(source, group, features).items():
+            rows[direction] += found
+    classifiers = {}
+    for direction, found in rows.items():
+        vectorizer = _vectorizer()
+        matrix = vectorizer.fit_transform(_counts([f for f, _ in found]))
+        classifier = LogisticRegression(C=1.0, class_weight="balanced", max_iter=3000, random_state=seed)
+        classifier.fit(matrix, [label for _, label in found])
+        classifiers[direction] = LinearModel.of(vectorizer, classifier)
+    boundary = BoundaryModel(classifiers["left"], classifiers["right"], rates)
+
+    groups = [group for source, records_of in sources for group in _labelled_rows(source, records_of, boundary)
+              if group[1] is not None]
+    vectorizer = _vectorizer().fit(_counts([features for rows_of, _ in groups for features in rows_of]))
     differences = []
-    for rows, right in groups:
-        matrix = vectorizer.transform(rows)
-        wrong = [i for i in range(len(rows)) if i != right]
+    for rows_of, right in groups:
+        matrix = vectorizer.transform(_counts(rows_of))
+        wrong = [i for i in range(len(rows_of)) if i != right]
         if wrong:
             differences.append(matrix[[right] * len(wrong)] - matrix[wrong])
     positive = vstack(differences).tocsr()
     pairs = vstack([positive, -positive]).tocsr()
     labels = [1] * positive.shape[0] + [0] * positive.shape[0]
     ranker = LogisticRegression(C=1.0, fit_intercept=False, max_iter=3000, random_state=seed).fit(pairs, labels)
-    return Pipeline([("features", vectorizer), ("ranker", ranker)])
+    return SubjectRanker(boundary, LinearModel.of(vectorizer, ranker))
 
 
 def train_subject(annotations: Path | list[dict], out_dir: Path, seed: int = 0, evaluate_gold: bool = True) -> dict:
     """Fit on the train split, measure on the test split (and the gold files), refit on all, save."""
-    import joblib
-
     records = read_jsonl(annotations) if isinstance(annotations, (str, Path)) else list(annotations)
     segmenter = Segmenter()
     train = [r for r in records if r["split"] == "train"]
     test = [r for r in records if r["split"] == "test"]
-    held_out = SubjectRanker(fit(train, segmenter, seed))
+    held_out = fit(train, segmenter, seed)
     metrics = {"held_out": evaluate(held_out, test, segmenter), "n_train": len(train), "n_test": len(test)}
-    final = SubjectRanker(fit(records, segmenter, seed))
+    final = fit(records, segmenter, seed)
     if evaluate_gold:
         metrics["gold"] = evaluate(final, gold_records(), segmenter, gold_sources(segmenter))
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    joblib.dump(final.model, out / MODEL_FILE, compress=3)
+    final.save(Path(out_dir))
     return metrics
