@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.dedup import NearDuplicateIndex, signature_from_values
@@ -119,6 +118,8 @@ def publish(out_dir: Path, outcomes: Iterable[dict], report: dict) -> Path:
     near_duplicates = NearDuplicateIndex()
     kinds: Counter[str] = Counter()
     duplicates = []
+    initiatives: list[dict] = []  # the canonical initiative mentions, for the lexicon
+    titles: list[dict] = []
     for outcome in outcomes:
         if outcome["status"] not in ("processed", "cached"):
             continue
@@ -132,6 +133,7 @@ def publish(out_dir: Path, outcomes: Iterable[dict], report: dict) -> Path:
             seen_docs[doc["doc_id"]] = outcome["path"]
             fresh.add(doc["doc_id"])
             near = near_duplicates.add_signature(doc["doc_id"], signature_from_values(doc.pop("minhash")))
+            titles.append({"doc_id": doc["doc_id"], "source": outcome["name"], "title": doc.get("title")})
             writers["documents"].add(doc | {
                 "source": outcome["name"], "path": outcome["path"],
                 "content_hash": outcome["content_hash"], "encoding": part["encoding"],
@@ -148,6 +150,8 @@ def publish(out_dir: Path, outcomes: Iterable[dict], report: dict) -> Path:
                     "source": outcome["name"], "canonical_fact_id": canonical, "extra": _json(fact["extra"]),
                     "initiative_id": initiative_id(fact["label"]) if fact["kind"] == "initiative" else None,
                 })
+                if fact["kind"] == "initiative" and canonical == fact["fact_id"]:
+                    initiatives.append(fact | {"source": outcome["name"]})
         for rejection in part["rejections"]:
             if rejection["doc_id"] in fresh or (rejection["doc_id"] is None and keep_loose):
                 writers["rejections"].add(rejection | {"source": outcome["name"]})
@@ -156,7 +160,7 @@ def publish(out_dir: Path, outcomes: Iterable[dict], report: dict) -> Path:
                 writers["removed"].add(removed | {"source": outcome["name"]})
     for writer in writers.values():
         writer.close()
-    _write_initiatives(staging)
+    _write_initiatives(staging, initiatives, titles)
     report = report | {
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "documents": writers["documents"].count, "facts": writers["facts"].count,
@@ -178,18 +182,12 @@ def _repeat_key(fact: dict) -> bytes:
     return hashlib.blake2b(key.encode(), digest_size=8).digest()
 
 
-def _write_initiatives(staging: Path) -> None:
-    """The initiative lexicon over the facts just written; a repeated paragraph counts once."""
-    columns = ["fact_id", "canonical_fact_id", "doc_id", "source", "kind", "start", "end", "text", "label",
-               "extra", "sentence"]
-    batches = pq.ParquetFile(staging / "facts.parquet").iter_batches(batch_size=BATCH_ROWS, columns=columns)
-    facts = pa.Table.from_batches(  # batch by batch, so only the initiatives are ever held
-        [b.filter(pc.equal(b["kind"], "initiative")) for b in batches],
-        schema=pa.schema([SCHEMAS["facts"].field(c) for c in columns]),
-    ).to_pandas()
-    facts = facts[facts["fact_id"] == facts["canonical_fact_id"]]
-    documents = pq.read_table(staging / "documents.parquet", columns=["doc_id", "source", "title"]).to_pandas()
-    lexicon = build_initiative_lexicon(facts, documents)
+def _write_initiatives(staging: Path, facts: list[dict], documents: list[dict]) -> None:
+    """The initiative lexicon over the canonical initiative mentions gathered while the facts were
+    written (a repeated paragraph counts once), so the facts table is not read back."""
+    columns = ["fact_id", "doc_id", "source", "kind", "start", "end", "text", "label", "extra", "sentence"]
+    lexicon = build_initiative_lexicon(pd.DataFrame(facts, columns=columns),
+                                       pd.DataFrame(documents, columns=["doc_id", "source", "title"]))
     for column in ("parts", "members", "definitions"):
         lexicon[column] = lexicon[column].map(_json)
     pq.write_table(pa.Table.from_pandas(lexicon, schema=SCHEMAS["initiatives"], preserve_index=False),
