@@ -11,7 +11,9 @@ from typing import Optional
 
 import typer
 
-from pipeline import coverage, dataset, evaluate as scoring, runner, training
+# The commands import the heavy stages themselves (pandas and pyarrow for the dataset, datasketch
+# for duplicates), so that each starts without loading what it does not use.
+from pipeline import coverage, evaluate as scoring, training
 from pipeline.errors import ZongjieError
 from pipeline.extract import Extractor
 from pipeline.ingest import iter_input_files, read_sources
@@ -65,6 +67,8 @@ def run(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes."),
 ) -> None:
     """Ingest, segment and extract, then write the dataset (Parquet) and a run report."""
+    from pipeline import runner
+
     summary = runner.run(paths or list(SAMPLE_CORPUS), out, jobs=jobs)
     report = summary.report
     typer.echo(f"files {report['files']}, sources {report['sources']}: processed {report['processed']}, "
@@ -87,6 +91,8 @@ def extract(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes."),
 ) -> None:
     """Write fact records exactly as SCHEMA.md says (offsets into each source file's text)."""
+    from pipeline import runner
+
     tmp = jsonl.with_name(f".{jsonl.name}.{os.getpid()}.tmp")
     written = skipped = 0
     with open(tmp, "w", encoding="utf-8") as handle:
@@ -141,6 +147,8 @@ def query(
     fmt: Format = typer.Option(Format.table, "--format", "-f"),
 ) -> None:
     """Run SQL over the dataset in place."""
+    from pipeline import dataset
+
     _print_frame(dataset.query(data, sql), fmt)
 
 
@@ -159,6 +167,8 @@ def facts(
     fmt: Format = typer.Option(Format.table, "--format", "-f"),
 ) -> None:
     """List facts matching filters, with their source span."""
+    from pipeline import dataset
+
     sql, params = dataset.facts_sql(kinds=kind, source=source, min_value=min_value, max_value=max_value,
                                     contains=contains, unit=unit, per=per, subject=subject, limit=limit)
     _print_frame(dataset.query(data, sql, params), fmt)
@@ -199,6 +209,8 @@ def initiatives(
     limit: int = typer.Option(40, "--limit", help="Most rows to print (0: all)."),
 ) -> None:
     """The initiative lexicon: every formula and campaign with its mentions, documents and members."""
+    from pipeline import dataset
+
     lexicon = dataset.load(data)["initiatives"]
     if out is not None:
         dataset.write_frame(lexicon, out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from pipeline.actor import actor_of
@@ -66,7 +67,13 @@ class Linker:
 
     def __init__(self, segmenter: Segmenter, models_dir: Path = MODELS):
         self.subjects = SubjectRanker.load(models_dir)
-        self.topics = TopicClassifier.load(models_dir, segmenter)
+        self._segmenter = segmenter
+        self._models_dir = models_dir
+
+    @cached_property
+    def topics(self) -> TopicClassifier | None:
+        """Loaded on first use: `zongjie extract` needs no topics, and the model brings in scikit-learn."""
+        return TopicClassifier.load(self._models_dir, self._segmenter)
 
     def link(self, text: str, folded: str, tokens: list[Token], mentions: list[Mention],
              outline: Outline) -> list[Mention]:

@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from tqdm import tqdm
 
-from pipeline import clean, dataset, dedup
+from pipeline import clean
 from pipeline.extract import Extractor
 from pipeline.ingest import iter_input_files, read_sources
 from pipeline.link import Outline
@@ -69,6 +69,8 @@ def schema_records(source: Source, extraction: Extraction) -> Iterator[dict]:
 
 def process_source(source: Source, extractor: Extractor) -> dict:
     """One source -> its documents, facts and rejections as plain rows (the cached part)."""
+    from pipeline import dedup  # datasketch brings in scipy: only `run` needs it, `extract` starts faster
+
     removed = clean.furniture(source)
     documents = clean.split_documents(source, removed)
     outline = Outline.of(source.text)
@@ -205,6 +207,8 @@ def run(paths: Iterable[Path], out_dir: Path, jobs: int = 1, progress: bool | No
         "skipped": [{k: o.get(k) for k in ("path", "reason", "detail")}
                     for o in outcomes if o["status"] in ("skipped", "failed")],
     }
+    from pipeline import dataset  # pandas and pyarrow: only publishing needs them, `extract` starts faster
+
     dataset_dir = dataset.publish(out_dir, outcomes, report)
     return RunSummary(dataset_dir, dataset.read_report(dataset_dir))
 
