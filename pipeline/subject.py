@@ -22,6 +22,7 @@ import logging
 import math
 from collections import Counter
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 Token = tuple[int, int, str]
@@ -227,8 +228,7 @@ class LinearModel:
         return cls(weights, bias)
 
     def score(self, features: list[str]) -> float:
-        weight = self.weights.get
-        return self.bias + sum([weight(feature, 0.0) for feature in features])
+        return self.bias + sum(map(self.weights.get, features, repeat(0.0)))
 
     def probability(self, features: list[str]) -> float:
         return 1.0 / (1.0 + math.exp(-self.score(features)))
