@@ -135,3 +135,21 @@ def test_traditional_text_is_read_as_simplified_but_spanned_as_written(tmp_path)
     assert invoke("extract", report, "--jsonl", out).exit_code == 0
     money = [r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines()) if r["kind"] == "money"]
     assert [(r["text"], r["value"], r["unit"]) for r in money] == [("1.5萬元", 15000, "CNY"), ("3億元", 3e8, "CNY")]
+
+
+def test_extract_starts_without_the_dataset_and_training_libraries(tmp_path):
+    """`zongjie extract` loads neither pandas, pyarrow, datasketch nor scikit-learn: start-up stays short."""
+    import subprocess
+    import sys
+
+    source = tmp_path / "report.txt"
+    source.write_text("全年接待游客3.2亿人次，增长8%。", encoding="utf-8")
+    program = (
+        "import sys, cli\n"
+        f"cli.app(['extract', {str(source)!r}, '--jsonl', {str(tmp_path / 'out.jsonl')!r}], standalone_mode=False)\n"
+        "print(sorted(m for m in ('pandas', 'pyarrow', 'datasketch', 'sklearn') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], cwd=Path(cli.__file__).parent,
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert len((tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()) >= 2
