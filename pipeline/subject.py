@@ -259,38 +259,28 @@ class BoundaryModel:
             f"open1={open1}", f"open2={open2}", f"open1_t12={open1}|{t1}|{t2}", f"open12={open1}|{open2}",
         ]
 
-    def probabilities(self, ctx: _Context, index: list[int], direction: str) -> list[float]:
-        classifier = self.left if direction == "left" else self.right
-        return [classifier.probability(self.features(ctx, j)) for j in index]
-
 
 class _Boundaries:
     """Probability that each token boundary is inside a phrase, growing it leftwards or
-    rightwards: those the windows need in one model call each, any other (a list item far
-    from its quantity) when first asked."""
+    rightwards, worked out when first asked; both directions share the boundary's features."""
 
-    def __init__(self, ctx: _Context, windows: list[Window], model: BoundaryModel | None):
+    def __init__(self, ctx: _Context, model: BoundaryModel | None):
         self.ctx = ctx
         self.model = model
-        before, after = set(), set()
-        for w in windows:
-            before.update(range(w.left_start, w.quantity_first - 1))
-            after.update(range(w.right_start, w.right_end - 1))
+        self.features: dict[int, list[str]] = {}
         self.probability: dict[str, dict[int, float]] = {"left": {}, "right": {}}
-        last = len(ctx.tokens) - 1
-        self._predict(sorted(j for j in before if j < last), "left")
-        self._predict(sorted(j for j in before | after if j < last), "right")
-
-    def _predict(self, index: list[int], direction: str) -> None:
-        if index and self.model is not None:
-            self.probability[direction].update(zip(index, self.model.probabilities(self.ctx, index, direction)))
 
     def joins(self, j: int, direction: str = "left") -> float:
         """Whether token j+1 (growing left) or token j (growing right) joins the phrase."""
         known = self.probability[direction]
-        if j not in known and 0 <= j < len(self.ctx.tokens) - 1:
-            self._predict([j], direction)
-        return known.get(j, 0.0)
+        if j not in known:
+            if self.model is None or not 0 <= j < len(self.ctx.tokens) - 1:
+                return 0.0
+            if j not in self.features:
+                self.features[j] = self.model.features(self.ctx, j)
+            classifier = self.model.left if direction == "left" else self.model.right
+            known[j] = classifier.probability(self.features[j])
+        return known[j]
 
 
 def _extend_left(ctx: _Context, boundaries: _Boundaries, head: int, floor: int) -> int:
@@ -444,7 +434,7 @@ def analyse(text: str, tokens: list[Token], spans: list[Span], boundary_model: B
     """Windows, boundary probabilities and every subject candidate of every quantity span."""
     ctx = _Context(text, tokens, spans)
     windows = [_window(ctx, span) for span in spans]
-    boundaries = _Boundaries(ctx, windows, boundary_model)
+    boundaries = _Boundaries(ctx, boundary_model)
     previous = _previous_in_sentence(text, spans)
     found: list[Candidate] = []
     for index, window in enumerate(windows):
