@@ -1,7 +1,7 @@
 """The coverage ledger: every numeral run ends in a fact, a rejection with a reason, or 'unparsed'."""
 from __future__ import annotations
 
-from pipeline.coverage import coverage, find_numerals, group_uncovered
+from pipeline.coverage import coverage, find_numerals, group_uncovered, unparsed
 from pipeline.extract.dates import extract_dates
 from pipeline.extract.quantities import extract_quantities
 from pipeline.records import Extraction, Mention, Rejection
@@ -45,3 +45,12 @@ def test_unparsed_numerals_are_grouped_by_pattern_most_frequent_first():
     groups = group_uncovered(rows)
     assert groups[0] == {"pattern": "三山N园，", "count": 2, "outcomes": {"unparsed": 2}, "examples": ["五", "五"]}
     assert sum(group["count"] for group in groups) == 4
+
+
+def test_unparsed_spans_are_the_unparsed_rows_of_the_ledger():
+    found = _extract(TEXT)
+    facts_only = Extraction(found.mentions, [])  # the rejected numerals now count as unparsed
+    expected = [(row["start"], row["end"]) for row in coverage(TEXT, facts_only) if row["status"] == "unparsed"]
+    assert unparsed(TEXT, facts_only) == expected
+    assert [TEXT[s:e] for s, e in expected] == ["一", "二", "一", "十四五", "十六", "5"]
+    assert unparsed(TEXT, found) == []

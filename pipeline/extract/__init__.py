@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 
-from pipeline.coverage import coverage
+from pipeline.coverage import unparsed
 from pipeline.extract.dates import extract_dates
 from pipeline.extract.entities import extract_entities
 from pipeline.extract.initiatives import extract_initiatives
@@ -17,7 +17,6 @@ from pipeline.link import Linker, Outline
 from pipeline.normalize import fold
 from pipeline.records import Extraction, Mention, Rejection
 from pipeline.segment import Segmenter
-
 
 
 class Extractor:
@@ -50,8 +49,7 @@ class Extractor:
 
 def _unparsed(folded: str, extraction: Extraction) -> list[Rejection]:
     """Numerals no rule looked at, so that the ledger accounts for every numeral."""
-    return [Rejection(row["start"], row["end"], "unparsed", "coverage")
-            for row in coverage(folded, extraction) if row["status"] == "unparsed"]
+    return [Rejection(start, end, "unparsed", "coverage") for start, end in unparsed(folded, extraction)]
 
 
 def _drop_inside_formulas(
