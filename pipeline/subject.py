@@ -1,10 +1,12 @@
 """The subject of a quantity: the noun phrase, as written, that says what is counted or paid.
 
-Two trained logistic regressions over hashed string features find it:
+Trained logistic regressions over string features find it, kept as feature → weight tables:
 
-- a *phrase-boundary* classifier says whether two neighbouring tokens belong to one subject
-  phrase (人均|可支配收入: yes; 新建|高标准农田: no). A subject grows leftwards from its last
-  token while the classifier says yes, so long modifiers are kept and clause verbs left out.
+- two *phrase-boundary* classifiers say whether two neighbouring tokens belong to one subject
+  phrase (人均|可支配收入: yes; 新建|高标准农田: no), one as a phrase grows leftwards and one as
+  it grows rightwards. A subject grows leftwards from its last token while the first says yes,
+  so long modifiers are kept and clause verbs left out; word statistics from unlabelled reports
+  (`clause_opening_rates`) help them judge words the annotations never showed.
 - a pairwise *head ranker* chooses the token that ends the subject among the tokens of the
   clause before the quantity (地区生产总值|增长|5.4%) and just after it (82个|企业), or one of
   two candidates without a span: "inherit", the subject of the previous quantity of the sentence
