@@ -1,12 +1,14 @@
-"""Train the subject ranker on hand-annotated quantities and measure it.
+"""Train the subject models on hand-annotated quantities and measure them.
 
-The right candidate of an annotated quantity is the one whose span is the annotated subject
-(the inherit candidate when the subject lies before the previous quantity of the sentence, the
-none candidate when there is no subject). A logistic regression learns from the differences
-between the right candidate and each wrong one; at run time the best-scored candidate wins. Accuracy is the share
-of quantities whose predicted subject string equals the annotated one; the lenient score also
-accepts a prediction that contains the annotation, is contained in it, or ends in the same two
-characters (the head noun: 优抚对象 / 重点优抚对象).
+First the two phrase-boundary classifiers: the boundaries inside an annotated subject join,
+the one at its left edge stops leftward growth and the one at its right edge stops rightward
+growth. Then the head ranker: the right candidate of an annotated quantity is the one that ends
+where the annotated subject ends (the inherit candidate when the subject lies before the previous
+quantity of the sentence, the none candidate when there is no subject); a logistic regression
+learns from the differences between the right candidate and each wrong one, and at run time the
+best-scored candidate wins. Accuracy is the share of quantities whose predicted subject string
+equals the annotated one; the lenient score also accepts a prediction that contains the
+annotation, is contained in it, or ends in the same two characters (优抚对象 / 重点优抚对象).
 """
 from __future__ import annotations
 
