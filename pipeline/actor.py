@@ -1,11 +1,14 @@
-"""The organisation that acts in a sentence: the org entity in subject position.
+"""The organisation that acts in a fact's clause: the org entity in subject position.
 
 Chinese puts the agent before the verb at the head of its clause (区民政局投入资金15.6万元),
 after an optional time or scope phrase (20xx年以来，区民政局…; 今年区人武部…) or after 由
-(由民政部门给予医疗补助). An org governed by another preposition (在区委领导下, 为人武部官兵)
-or modifying a noun (区民政局的负责同志) is not the actor. The first org that passes these
-tests wins: in a sentence of several clauses the agent of the first one, and in a list of
-orgs that act together (区人武部、消防大队…) the first of the list.
+(由民政部门给予医疗补助). An org governed by another preposition (在区委领导下, 为人武部官兵),
+modifying a noun (区民政局的负责同志) or inside a relative clause before the fact
+(省政府承诺的15件民生实事) is not the actor. Report sentences chain clauses with different
+agents (…新设3所本科层次职业学校，大湾区大学正式成立), so a fact takes the agent of its own
+clause; a clause that opens with a coverb or a linking adverb (，为780名重点优抚对象办理…;
+，并…) continues the one before and takes its agent. In a list of orgs that act together
+(区人武部、消防大队…) the first of the list acts.
 """
 from __future__ import annotations
 
@@ -27,6 +30,10 @@ LEAD_IN = re.compile(
 MODIFIER_AFTER = re.compile(r"^\s*(?:的|之)")
 
 
+# A clause opening with one of these continues the previous clause's agent.
+CONTINUATION = re.compile(r"^(?:[为向给把将替]|并|还|又|也|再|同时|共同|随后|进而)")
+
+
 def _clause_start(sentence: str, position: int) -> int:
     start = position
     while start > 0 and sentence[start - 1] not in CLAUSE_BREAKS:
@@ -44,10 +51,20 @@ def _is_agent(sentence: str, entity: Entity) -> bool:
     return bool(LEAD_IN.match(prefix)) and not NON_AGENT_MARKERS.search(prefix)
 
 
-def actor_of(sentence: str, entities: list[Entity]) -> str | None:
-    """The label of the org that acts in `sentence`, or None when no org is the agent."""
+def _label(sentence: str, entity: Entity) -> str:
+    return entity[3] or sentence[entity[0]:entity[1]]
+
+
+def actor_at(sentence: str, entities: list[Entity], position: int) -> str | None:
+    """The label of the org that acts for a fact starting at `position` in `sentence`, or None."""
     orgs = sorted(e for e in entities if e[2] == "org")
+    start = _clause_start(sentence, position)
     for entity in orgs:
-        if _is_agent(sentence, entity):
-            return entity[3] or sentence[entity[0]:entity[1]]
+        if start <= entity[0] and entity[1] <= position and _is_agent(sentence, entity) \
+                and "的" not in sentence[entity[1]:position]:
+            return _label(sentence, entity)
+    opening = LEAD_IN.match(sentence[start:position]) if start < position else None
+    rest = sentence[start + (len(opening.group()) if opening else 0):]
+    if start > 0 and CONTINUATION.match(rest):
+        return actor_at(sentence, entities, start - 1)
     return None

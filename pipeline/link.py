@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
-from pipeline.actor import actor_of
+from pipeline.actor import actor_at
 from pipeline.records import ENTITY_KINDS, QUANTITY_KINDS, Mention
 from pipeline.resources import MODELS
 from pipeline.segment import Segmenter, Token
@@ -77,7 +77,7 @@ class Linker:
 
     def link(self, text: str, folded: str, tokens: list[Token], mentions: list[Mention],
              outline: Outline) -> list[Mention]:
-        """`mentions` with `subject` filled for quantities and `extra.actor` where an org acts."""
+        """`mentions` with `subject` filled for quantities and `extra.actor` where an org acts in the fact's clause."""
         quantities = [i for i, m in enumerate(mentions) if m.kind in QUANTITY_KINDS]
         spans = [(mentions[i].start, mentions[i].end) for i in quantities]
         if self.subjects is not None:
@@ -89,18 +89,20 @@ class Linker:
             linked[i] = replace(linked[i], subject=subject)
         orgs = [m for m in mentions if m.kind == "org"]
         org_starts = [m.start for m in orgs]
-        actors: dict[tuple[int, int], str | None] = {}
+        orgs_of: dict[tuple[int, int], list] = {}
         for i, mention in enumerate(linked):
             if mention.kind in ENTITY_KINDS:
                 continue
             sentence = outline.sentence(mention.start)
-            if sentence not in actors:
+            if sentence not in orgs_of:
                 first = bisect.bisect_left(org_starts, sentence[0])
-                inside = [(m.start - sentence[0], m.end - sentence[0], m.kind, m.label)
-                          for m in orgs[first:] if m.end <= sentence[1]]
-                actors[sentence] = actor_of(folded[sentence[0]:sentence[1]], inside) if inside else None
-            if actors[sentence]:
-                linked[i] = replace(mention, extra=mention.extra | {"actor": actors[sentence]})
+                orgs_of[sentence] = [(m.start - sentence[0], m.end - sentence[0], m.kind, m.label)
+                                     for m in orgs[first:] if m.end <= sentence[1]]
+            if not orgs_of[sentence]:
+                continue
+            actor = actor_at(folded[sentence[0]:sentence[1]], orgs_of[sentence], mention.start - sentence[0])
+            if actor:
+                linked[i] = replace(mention, extra=mention.extra | {"actor": actor})
         return linked
 
     def topics_of(self, sentences: list[str]) -> list[str | None]:

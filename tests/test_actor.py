@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.actor import actor_of
+from pipeline.actor import actor_at
 
 
 def orgs(sentence: str, *names: str) -> list[tuple[int, int, str, str]]:
@@ -12,29 +12,36 @@ def orgs(sentence: str, *names: str) -> list[tuple[int, int, str, str]]:
     return found
 
 
-@pytest.mark.parametrize("sentence, names, expected", [
-    ("区民政局投入资金15.6万元,为780名重点优抚对象办理住院医疗保险。", ["区民政局"], "区民政局"),
-    ("20xx年以来,区民政局累计增加抚恤定补180万元。", ["区民政局"], "区民政局"),
-    ("今年省妇联把拥军优属工作摆上重要工作日程。", ["省妇联"], "省妇联"),
-    ("同时,邗建集团每年组织专题活动,捐款资助老复员军人。", ["邗建集团"], "邗建集团"),
-    ("超出限额的部分,由民政部门按照比例给予医疗补助。", ["民政部门"], "民政部门"),
-    ("区人武部、消防大队积极参与抢险救灾。", ["区人武部", "消防大队"], "区人武部"),
-    ("二是区财政局安排专项资金300万元。", ["区财政局"], "区财政局"),
-    ("在区委、区政府的领导下,社区认真开展双拥工作。", ["区委、区政府"], None),
-    ("区民政局的负责同志了解到他想从事个体家禽生意。", ["区民政局"], None),
-    ("××职业中专免费为区人武部官兵进行电脑培训。", ["区人武部"], None),
-    ("社区工作人员联合区双拥办开展走访慰问。", ["区双拥办"], None),
-    ("全年接待游客3.2亿人次。", [], None),
+@pytest.mark.parametrize("sentence, names, fact, expected", [
+    ("区民政局投入资金15.6万元,为780名重点优抚对象办理住院医疗保险。", ["区民政局"], "15.6万元", "区民政局"),
+    # A clause opening with a coverb continues the agent of the clause before it.
+    ("区民政局投入资金15.6万元,为780名重点优抚对象办理住院医疗保险。", ["区民政局"], "780名", "区民政局"),
+    ("20xx年以来,区民政局累计增加抚恤定补180万元。", ["区民政局"], "180万元", "区民政局"),
+    ("今年省妇联组织家庭征订读本5000余本。", ["省妇联"], "5000余本", "省妇联"),
+    ("同时,邗建集团每年组织专题活动3次。", ["邗建集团"], "3次", "邗建集团"),
+    ("超出限额的部分,由民政部门按照比例给予医疗补助10万元。", ["民政部门"], "10万元", "民政部门"),
+    ("区人武部、消防大队组织抢险救灾12次。", ["区人武部", "消防大队"], "12次", "区人武部"),
+    ("二是区财政局安排专项资金300万元。", ["区财政局"], "300万元", "区财政局"),
+    ("在区委、区政府的领导下,社区开展双拥活动20场。", ["区委、区政府"], "20场", None),
+    ("区民政局的负责同志走访了12户军属。", ["区民政局"], "12户", None),
+    ("××职业中专免费为区人武部官兵培训30人次。", ["区人武部"], "30人次", None),
+    ("社区工作人员联合区双拥办走访慰问50户。", ["区双拥办"], "50户", None),
+    # Each clause has its own agent: a body acting in a later clause does not act for this fact.
+    ("新设3所本科层次职业学校，大湾区大学正式成立。", ["大湾区大学"], "3所", None),
+    ("大湾区大学正式成立，新设3所本科层次职业学校。", ["大湾区大学"], "3所", None),
+    # A body inside a relative clause before the fact does not act for it.
+    ("省政府承诺的15件民生实事全部兑现。", ["省政府"], "15件", None),
+    ("全年接待游客3.2亿人次。", [], "3.2亿人次", None),
 ])
-def test_actor_is_the_org_before_the_main_verb(sentence, names, expected):
-    assert actor_of(sentence, orgs(sentence, *names)) == expected
+def test_actor_is_the_org_before_the_verb_of_the_facts_clause(sentence, names, fact, expected):
+    assert actor_at(sentence, orgs(sentence, *names), sentence.index(fact)) == expected
 
 
 def test_places_and_persons_never_act():
-    sentence = "汊河街道积极组织退役士兵参加技能培训。"
-    assert actor_of(sentence, [(0, 4, "place", "汊河街道")]) is None
+    sentence = "汊河街道组织退役士兵参加技能培训120人次。"
+    assert actor_at(sentence, [(0, 4, "place", "汊河街道")], sentence.index("120")) is None
 
 
 def test_label_is_returned_rather_than_the_surface():
-    sentence = "我区妇联组织军嫂开展联谊活动。"
-    assert actor_of(sentence, [(0, 4, "org", "区妇联")]) == "区妇联"
+    sentence = "我区妇联组织军嫂开展联谊活动3场。"
+    assert actor_at(sentence, [(0, 4, "org", "区妇联")], sentence.index("3场")) == "区妇联"
