@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.clean import split_documents
-from pipeline.dedup import DEFAULT_THRESHOLD, NearDuplicateIndex, jaccard, shingles
+from pipeline.dedup import DEFAULT_THRESHOLD, NearDuplicateIndex, jaccard, shingle_hashes, shingles, signature
 from pipeline.ingest import read_source
 
 from conftest import REPORTS, SEED
@@ -29,6 +29,15 @@ def edited(text: str, every: int) -> str:
 def test_shingles_ignore_line_wrapping_and_script():
     assert shingles("雙擁工作\n總結匯報") == shingles("双拥工作总结汇报")
     assert shingles("双拥") == {"双拥"}
+
+
+def test_shingle_hashes_tell_shingles_apart_and_the_signature_estimates_jaccard(report):
+    assert len(shingle_hashes(report.text)) >= len(shingles(report.text)) - 1  # 32-bit: a collision is rare
+    assert shingle_hashes("雙擁工作") == shingle_hashes("双拥工作") and len(shingle_hashes("双拥")) == 1
+    for every in (20, 50, 200):
+        repost = edited(report.text, every)
+        estimate = signature(report.text).jaccard(signature(repost))
+        assert abs(estimate - jaccard(report.text, repost)) < 0.1
 
 
 def test_a_repost_with_small_edits_is_a_near_duplicate(report):
