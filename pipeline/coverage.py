@@ -75,16 +75,9 @@ def coverage(text: str, extraction: Extraction) -> list[dict]:
 def unparsed(text: str, extraction: Extraction) -> list[tuple[int, int]]:
     """Spans of the numeral runs that lie in no fact and no rejection: the `unparsed` rows of
     `coverage`, found without building the rows (the extractor asks this of every text)."""
-    intervals = sorted((item.start, item.end) for item in (*extraction.mentions, *extraction.rejections))
-    starts = [start for start, _ in intervals]
-    found = []
-    for start, end in find_numerals(text):
-        j = bisect.bisect_left(starts, end) - 1
-        while j >= 0 and intervals[j][1] <= start and intervals[j][0] >= start - 200:
-            j -= 1
-        if j < 0 or intervals[j][1] <= start:
-            found.append((start, end))
-    return found
+    intervals = sorted((item.start, item.end, True) for item in (*extraction.mentions, *extraction.rejections))
+    starts = [start for start, _, _ in intervals]
+    return [(start, end) for start, end in find_numerals(text) if _covering(intervals, starts, start, end) is None]
 
 
 def group_uncovered(rows: list[dict]) -> list[dict]:

@@ -55,8 +55,6 @@ MAX_RIGHT_TOKENS = 10
 MAX_SUBJECT_CHARS = 24
 # A boundary joins two tokens into one phrase at this probability or above.
 JOIN_THRESHOLD = 0.5
-# How far from a quantity, in characters, its subject or the list it distributes may reach.
-REACH_BEFORE, REACH_AFTER = 100, 50
 MODEL_FILE = "ranker.joblib"
 
 
@@ -104,32 +102,12 @@ def _split_tokens(text: str, tokens: list[Token], spans: list[Span]) -> list[Tok
     return out
 
 
-def _near_quantities(tokens: list[Token], spans: list[Span]) -> list[Token]:
-    """The tokens within reach of some quantity; an empty token marks each stretch left out, so
-    that it reads as a clause break. A report has a subject window in few of its clauses."""
-    regions: list[list[int]] = []
-    for start, end in sorted(spans):
-        low, high = max(0, start - REACH_BEFORE), end + REACH_AFTER
-        if regions and low <= regions[-1][1]:
-            regions[-1][1] = max(regions[-1][1], high)
-        else:
-            regions.append([low, high])
-    kept: list[Token] = []
-    for low, high in regions:
-        first = bisect.bisect_left(tokens, low, key=lambda t: t[1])
-        last = bisect.bisect_left(tokens, high, key=lambda t: t[0])
-        if first > 0:
-            kept.append((tokens[first][0], tokens[first][0], "x"))
-        kept.extend(tokens[first:last])
-    return kept
-
-
 class _Context:
-    """Tokens around the quantities of one text, quantity spans marked, for candidate generation."""
+    """Tokens of one text with quantity spans marked, for candidate generation."""
 
     def __init__(self, text: str, tokens: list[Token], spans: list[Span]):
         self.text = text
-        self.tokens = _split_tokens(text, _near_quantities(tokens, spans), spans)
+        self.tokens = _split_tokens(text, tokens, spans)
         self.starts = [t[0] for t in self.tokens]
         self.ends = [t[1] for t in self.tokens]
         self.spans = spans
