@@ -28,10 +28,15 @@ _SPACE = re.compile(r"\s+")
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd, so every code point changes the hash
 
 
+def _compared(text: str) -> str:
+    """The text as shingles see it: line breaks, spaces and traditional/full-width forms are
+    folded away so a re-wrapped or converted copy still matches."""
+    return _SPACE.sub("", fold(text))
+
+
 def shingles(text: str, size: int = SHINGLE_CHARS) -> set[str]:
-    """Character shingles of a text, compared as written: line breaks, spaces and
-    traditional/full-width forms are folded so a re-wrapped or converted copy still matches."""
-    folded = _SPACE.sub("", fold(text))
+    """Character shingles of a text, compared as written (see `_compared`)."""
+    folded = _compared(text)
     if len(folded) <= size:
         return {folded} if folded else set()
     return {folded[i:i + size] for i in range(len(folded) - size + 1)}
@@ -48,7 +53,7 @@ def jaccard(a: str, b: str) -> float:
 def shingle_hashes(text: str, size: int = SHINGLE_CHARS) -> list[int]:
     """32-bit hashes of the distinct shingles of `shingles(text)`, computed at once over the
     text's code points: hashing each shingle's bytes in Python took most of a run's dedup time."""
-    folded = _SPACE.sub("", fold(text))
+    folded = _compared(text)
     if not folded:
         return []
     codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
