@@ -120,9 +120,12 @@ class _Context:
         # Asked many times per token while candidates are built: computed once.
         self.words = [text[start:end] for start, end, _ in self.tokens]
         self.tags = [tag for _, _, tag in self.tokens]
-        self.breaks = [not word.strip() or not CLAUSE_BREAKS.isdisjoint(word) for word in self.words]
-        self.barriers = [brk or qty or token[2] == "m"
-                         for brk, qty, token in zip(self.breaks, self.quantity_token, self.tokens)]
+        is_break = {word: not word.strip() or not CLAUSE_BREAKS.isdisjoint(word) for word in set(self.words)}
+        self.breaks = [is_break[word] for word in self.words]
+        self.barriers = [brk or qty or tag == "m" for brk, qty, tag in zip(self.breaks, self.quantity_token, self.tags)]
+        self.nouns = [tag in NOUN_TAGS for tag in self.tags]
+        self.verbs = [tag in VERB_TAGS for tag in self.tags]
+        self.nounish = [noun and not barrier for noun, barrier in zip(self.nouns, self.barriers)]
 
     def first_token(self, pos: int) -> int:
         return bisect.bisect_left(self.starts, pos)
@@ -137,7 +140,7 @@ class _Context:
         return self.tags[k]
 
     def is_nounish(self, k: int) -> bool:
-        return 0 <= k < len(self.tokens) and not self.barriers[k] and self.tags[k] in NOUN_TAGS
+        return 0 <= k < len(self.tokens) and self.nounish[k]
 
     def can_end_subject(self, k: int) -> bool:
         word = self.words[k]
@@ -307,10 +310,10 @@ def _phrase_features(ctx: _Context, first: int, head: int, side: str) -> list[st
         f"side={side}", f"{side}_head={head_word}", f"{side}_head_tag={tags[-1]}", f"head_char={head_word[-1]}",
         f"{side}_first={words[0]}", f"{side}_first_tag={tags[0]}", f"{side}_ntok={min(len(words), 8)}",
         f"{side}_chars={min(sum(map(len, words)) // 3, 6)}", f"{side}_before_tag={ctx.tag(first - 1)}",
-        f"{side}_verbs={min(sum(t in VERB_TAGS for t in tags), 3)}",
-        f"{side}_nouns={min(sum(t in NOUN_TAGS for t in tags), 4)}",
+        f"{side}_verbs={min(sum(ctx.verbs[first:head + 1]), 3)}",
+        f"{side}_nouns={min(sum(ctx.nouns[first:head + 1]), 4)}",
     ]
-    features += [f"verb_inside={w}" for w, t in zip(words, tags) if t in VERB_TAGS]
+    features += [f"verb_inside={w}" for w, verb in zip(words, ctx.verbs[first:head + 1]) if verb]
     return features
 
 
@@ -326,7 +329,7 @@ def _left_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window:
         gap = range(head + 1, window.quantity_first)
         head_features = [f"L_gap={min(len(gap), 5)}", f"L_rank={min(rank, 5)}",
                          f"L_headtag_gap={ctx.tags[head]}|{min(len(gap), 3)}",
-                         f"L_nouns_after={min(sum(ctx.is_nounish(k) for k in gap), 3)}"]
+                         f"L_nouns_after={min(sum(ctx.nounish[head + 1:window.quantity_first]), 3)}"]
         if gap:
             head_features += [f"L_join_next={_bucket(boundaries.joins(head, 'right'))}", f"L_next={ctx.words[head + 1]}",
                               f"L_next_tag={ctx.tags[head + 1]}"]
@@ -369,7 +372,7 @@ def _right_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window
 def _none_candidate(ctx: _Context, index: int, window: Window) -> Candidate:
     """Evidence that the quantity has no subject: a duration (过去一年), a bare head count (50人担任…)."""
     before = range(window.left_start, window.quantity_first)
-    features = ["side=N", f"N_nouns_before={min(sum(ctx.is_nounish(k) for k in before), 4)}",
+    features = ["side=N", f"N_nouns_before={min(sum(ctx.nounish[window.left_start:window.quantity_first]), 4)}",
                 f"N_noun_after={ctx.is_nounish(window.quantity_last + 1)}",
                 f"N_after_tag={ctx.tag(window.quantity_last + 1)}",
                 f"N_unit_after={ctx.text[ctx.spans[index][1] - 1]}|{ctx.tag(window.quantity_last + 1)}"]
@@ -382,7 +385,7 @@ def _inherit_candidate(ctx: _Context, index: int, previous: int, window: Window)
     between = ctx.text[ctx.spans[previous][1]:ctx.spans[index][0]]
     before = range(window.left_start, window.quantity_first)
     features = ["side=I", f"I_between_chars={min(len(between), 10)}",
-                f"I_nouns_before={min(sum(ctx.is_nounish(k) for k in before), 4)}",
+                f"I_nouns_before={min(sum(ctx.nounish[window.left_start:window.quantity_first]), 4)}",
                 f"I_window_empty={not before}", "I_joiner=" + (between.strip()[:1] or "none")]
     features += ["I_word=" + ctx.words[k] for k in before]
     return Candidate(index, -1, -1, "I", features + _quantity_features(ctx.text, ctx.spans[index], "I"))
