@@ -278,6 +278,11 @@ def _extend_left(ctx: _Context, boundaries: _Boundaries, head: int, floor: int) 
         surface = ctx.text[ctx.starts[first]:ctx.ends[head]]
     while first < head and ctx.words[first] in LEADING_FILLERS:
         first += 1
+    adverbs = [k for k in range(first, head) if ctx.tags[k] == "d" and len(ctx.words[k]) == 1]
+    if adverbs:  # an adverb opens a predicate (就|送去|慰问金): the phrase starts after its verb
+        first = adverbs[-1] + 1
+        while first < head and ctx.verbs[first]:
+            first += 1
     return first
 
 
@@ -360,7 +365,7 @@ def _right_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window
         if not ctx.can_end_subject(head) or surface.count("“") != surface.count("”"):
             continue
         features = _phrase_features(ctx, first, head, "R")
-        features += [f"R_after_tag={ctx.tag(head + 1)}", f"R_skips_de={first > window.quantity_last + 1}",
+        features += [f"R_skips_de={first > window.quantity_last + 1}",
                      f"R_weakest_join={_bucket(weakest)}"]
         if head + 1 < window.right_end:
             features += [f"R_after={ctx.words[head + 1]}", f"R_join_next={_bucket(boundaries.joins(head, 'right'))}"]

@@ -45,6 +45,12 @@ def subject_of(method, segmenter, text: str, quantity: str) -> str | None:
     ("粮食产量达到1350亿斤。", "1350亿斤", "粮食产量"),
     ("累计发放创业担保贷款45亿元。", "45亿元", "创业担保贷款"),
     ("全市共有28所中小学创办了少年军校。", "28所", "中小学"),
+    # A one-character adverb opens the predicate: the subject starts after it and its verb.
+    ("由退役士兵创办的82个企业共安置劳动力3539名。", "3539名", "劳动力"),
+    ("全县共发放临时救助金320万元。", "320万元", "临时救助金"),
+    ("区财政局已拨付专项经费60万元。", "60万元", "专项经费"),
+    # The noun phrase after a count stops before the clause's verb.
+    ("全区有15名大学生村官成为致富带头人。", "15名", "大学生村官"),
     # A growth rate listed after the level it qualifies inherits the level's subject.
     ("全市地区生产总值5.2万亿元、增长5.4%。", "5.4%", "全市地区生产总值"),
     # A duration counts nothing named.
@@ -57,7 +63,6 @@ def test_ranker_finds_the_subject(ranker, segmenter, sentence, quantity, expecte
 @pytest.mark.parametrize("sentence, quantity, expected", [
     ("20xx年退伍军人人均年收入达1.64万元。", "1.64万元", "人均年收入"),
     ("城镇调查失业率5.2%，居民消费价格上涨0.1%。", "0.1%", "居民消费价格"),
-    ("由退役士兵创办的82个企业共安置劳动力3539名。", "3539名", "劳动力"),
     ("为120名重点优抚对象办理住院医疗保险。", "120名", "重点优抚对象"),
     ("区民政局投入资金15.6万元。", "15.6万元", "资金"),
     ("区级机关送去慰问金8万元。", "8万元", "慰问金"),
