@@ -21,15 +21,19 @@ CLAUSE_BREAKS = "，,。；;：:！!？?\n"
 NON_AGENT_MARKERS = re.compile(r"[在向为对给与和跟同被受把将从到经据按以于让使请邀由]|协助|配合|通过|联合|依托|支持|帮助|慰问|走访")
 AGENT_MARKER = re.compile(r"(?:由|经)\s*$")
 # What may stand between the clause start and the agent: time, scope and discourse openers.
-LEAD_IN = re.compile(
-    r"^(?:[\s　]*(?:[\d０-９xX一二三四五六七八九十〇零百千两几]+[年月日号]?(?:以来|来|期间|初|底|末|中)?"
+LEAD_IN_WORD = (
+    r"(?:[\s　]*(?:[\d０-９xX一二三四五六七八九十〇零百千两几]+[年月日号]?(?:以来|来|期间|初|底|末|中)?"
     r"|今年|去年|当年|全年|近年来|近几年|多年来|一年来|几年来|长期以来|目前|同时|此外|另外|其中|首先|其次|最后"
     r"|随后|之后|还|也|都|则|已|均|先后|积极|主动|各级|各地|全区|全市|全省|全县|我区|我市|我省|我县|仅|并|又|更|特别是"
-    r"|[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|[、，,]))*$"
+    r"|[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|[、，,]))"
 )
+LEAD_IN = re.compile(rf"^{LEAD_IN_WORD}*$")
+OPENER = re.compile(rf"{LEAD_IN_WORD}*")
 MODIFIER_AFTER = re.compile(r"^\s*(?:的|之)")
 
 
+# A clause opening with a word of these parts of speech (verb, adverb, preposition) has no subject.
+PREDICATE_TAGS = frozenset({"v", "vd", "vi", "d", "p", "ad"})
 # A clause opening with one of these continues the previous clause's agent.
 CONTINUATION = re.compile(r"^(?:[为向给把将替]|并|还|又|也|再|同时|共同|随后|进而)")
 
@@ -55,16 +59,38 @@ def _label(sentence: str, entity: Entity) -> str:
     return entity[3] or sentence[entity[0]:entity[1]]
 
 
-def actor_at(sentence: str, entities: list[Entity], position: int) -> str | None:
-    """The label of the org that acts for a fact starting at `position` in `sentence`, or None."""
+def actor_at(sentence: str, entities: list[Entity], position: int, tags: dict[int, str] | None = None) -> str | None:
+    """The label of the org that acts for a fact starting at `position` in `sentence`, or None.
+
+    `tags` maps the sentence's token starts to their part of speech. A clause that opens with
+    a verb, an adverb or a preposition has no subject of its own and continues the sentence's
+    topic, the first clause that has one (区卫生局把…纳入…，在各级医院设立了25个…); a body that
+    acts in a later clause of its own (…，江苏中亚中心升级为…，对…) is not carried on."""
     orgs = sorted(e for e in entities if e[2] == "org")
     start = _clause_start(sentence, position)
     for entity in orgs:
         if start <= entity[0] and entity[1] <= position and _is_agent(sentence, entity) \
                 and "的" not in sentence[entity[1]:position]:
             return _label(sentence, entity)
-    opening = LEAD_IN.match(sentence[start:position]) if start < position else None
-    rest = sentence[start + (len(opening.group()) if opening else 0):]
-    if start > 0 and CONTINUATION.match(rest):
-        return actor_at(sentence, entities, start - 1)
-    return None
+    if start == 0 or not _opens_without_subject(sentence, start, tags):
+        return None
+    topic = 0
+    while topic < start and _opens_without_subject(sentence, topic, tags):
+        topic = _clause_end(sentence, topic) + 1
+    if topic >= start:
+        return None
+    end = _clause_end(sentence, topic)
+    return next((_label(sentence, e) for e in orgs if topic <= e[0] and e[1] <= end and _is_agent(sentence, e)), None)
+
+
+def _clause_end(sentence: str, start: int) -> int:
+    end = start
+    while end < len(sentence) and sentence[end] not in CLAUSE_BREAKS:
+        end += 1
+    return end
+
+
+def _opens_without_subject(sentence: str, start: int, tags: dict[int, str] | None) -> bool:
+    """Whether the clause at `start`, past its time or scope opener, begins with a predicate."""
+    content = start + len(OPENER.match(sentence, start, _clause_end(sentence, start)).group())
+    return bool(CONTINUATION.match(sentence[content:])) or (tags or {}).get(content) in PREDICATE_TAGS

@@ -90,6 +90,8 @@ class Linker:
         orgs = [m for m in mentions if m.kind == "org"]
         org_starts = [m.start for m in orgs]
         orgs_of: dict[tuple[int, int], list] = {}
+        tags_of: dict[tuple[int, int], dict[int, str]] = {}
+        token_starts = [start for start, _, _ in tokens]
         for i, mention in enumerate(linked):
             if mention.kind in ENTITY_KINDS:
                 continue
@@ -100,7 +102,12 @@ class Linker:
                                      for m in orgs[first:] if m.end <= sentence[1]]
             if not orgs_of[sentence]:
                 continue
-            actor = actor_at(folded[sentence[0]:sentence[1]], orgs_of[sentence], mention.start - sentence[0])
+            if sentence not in tags_of:
+                first = bisect.bisect_left(token_starts, sentence[0])
+                last = bisect.bisect_left(token_starts, sentence[1])
+                tags_of[sentence] = {start - sentence[0]: tag for start, _, tag in tokens[first:last]}
+            actor = actor_at(folded[sentence[0]:sentence[1]], orgs_of[sentence], mention.start - sentence[0],
+                             tags_of[sentence])
             if actor:
                 linked[i] = replace(mention, extra=mention.extra | {"actor": actor})
         return linked

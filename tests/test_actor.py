@@ -45,3 +45,23 @@ def test_places_and_persons_never_act():
 def test_label_is_returned_rather_than_the_surface():
     sentence = "我区妇联组织军嫂开展联谊活动3场。"
     assert actor_at(sentence, [(0, 4, "org", "区妇联")], sentence.index("3场")) == "区妇联"
+
+
+def tags_of(segmenter, sentence: str) -> dict[int, str]:
+    return {start: tag for start, _, tag in segmenter.tokens(sentence)}
+
+
+@pytest.mark.parametrize("sentence, names, fact, expected", [
+    # A clause opening with a preposition or an adverb continues the body that opens the sentence.
+    ("区卫生局把优抚服务纳入行业管理，在各级医院设立了25个优抚门诊室。", ["区卫生局"], "25个", "区卫生局"),
+    ("县妇联联合民政部门组织志愿者，先后走访慰问军属200户。", ["县妇联"], "200户", "县妇联"),
+    # An opening adjunct clause is not the topic: the body of the next clause is.
+    ("针对营区设施陈旧问题，县政府逐年增加投入，累计拨款300万元。", ["县政府"], "300万元", "县政府"),
+    # A body that is the topic of a later clause only is not carried on.
+    ("开放平台加快建设，西部物流中心升级为国家级平台，对东盟出口增长12%。", ["西部物流中心"], "12%", None),
+    # A clause with a subject of its own keeps its own (absent) actor.
+    ("区民政局开展慰问活动，优抚对象享受医疗补助50万元。", ["区民政局"], "50万元", None),
+])
+def test_a_clause_without_a_subject_continues_the_sentence_topic(segmenter, sentence, names, fact, expected):
+    tags = tags_of(segmenter, sentence)
+    assert actor_at(sentence, orgs(sentence, *names), sentence.index(fact), tags) == expected
