@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import logging
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import repeat
@@ -102,6 +103,19 @@ def _split_tokens(text: str, tokens: list[Token], spans: list[Span]) -> list[Tok
     return out
 
 
+# A quoted name (“十四五”, “一带一路”) and a short parenthesis inside a noun phrase (高速(一级)公路,
+# 镇(街道)) are parts of the phrase: their numerals name rather than count, their 、 lists no items.
+QUOTED_NAME = re.compile(r"“[^“”\n]{1,20}”")
+SHORT_PARENTHESIS = re.compile(r"[(（][^()（），,。；;：:\n]{1,8}[)）]")
+
+
+def _tokens_inside(pattern: re.Pattern, text: str, starts: list[int]) -> set[int]:
+    inside = set()
+    for match in pattern.finditer(text):
+        inside.update(range(bisect.bisect_left(starts, match.start()), bisect.bisect_left(starts, match.end())))
+    return inside
+
+
 class _Context:
     """Tokens of one text with quantity spans marked, for candidate generation."""
 
@@ -121,8 +135,12 @@ class _Context:
         self.words = [text[start:end] for start, end, _ in self.tokens]
         self.tags = [tag for _, _, tag in self.tokens]
         is_break = {word: not word.strip() or not CLAUSE_BREAKS.isdisjoint(word) for word in set(self.words)}
-        self.breaks = [is_break[word] for word in self.words]
-        self.barriers = [brk or qty or tag == "m" for brk, qty, tag in zip(self.breaks, self.quantity_token, self.tags)]
+        quoted = _tokens_inside(QUOTED_NAME, text, self.starts)
+        bracketed = _tokens_inside(SHORT_PARENTHESIS, text, self.starts)
+        self.breaks = [is_break[word] and k not in bracketed for k, word in enumerate(self.words)]
+        quoted |= bracketed
+        self.barriers = [brk or qty or (tag == "m" and k not in quoted)
+                         for k, (brk, qty, tag) in enumerate(zip(self.breaks, self.quantity_token, self.tags))]
         self.nouns = [tag in NOUN_TAGS for tag in self.tags]
         self.verbs = [tag in VERB_TAGS for tag in self.tags]
         self.nounish = [noun and not barrier for noun, barrier in zip(self.nouns, self.barriers)]
@@ -167,6 +185,9 @@ def _window(ctx: _Context, span: Span) -> Window:
     while k >= 0 and not ctx.barriers[k] and q_first - k <= MAX_LEFT_TOKENS:
         k -= 1
     right = q_last + 1
+    bracket = SHORT_PARENTHESIS.match(ctx.text, ctx.starts[right]) if right < len(ctx.tokens) else None
+    if bracket:  # a parenthesis right after a quantity qualifies its unit: 7.4万套(间)
+        right = ctx.first_token(bracket.end())
     if right < len(ctx.tokens) and ctx.words[right] == "的":
         right += 1
     end = right

@@ -6,7 +6,7 @@ import pytest
 from pipeline.resources import CORPORA, MODELS
 from pipeline.subject import LinearModel, SubjectRanker, clause_opening_rates, nearest_noun_subject
 from pipeline.subject import _split_tokens as split_tokens
-from pipeline.train.subject import lenient_match, read_jsonl, train_subject
+from pipeline.train.subject import lenient_match, read_jsonl, score, train_subject
 
 ANNOTATIONS = CORPORA / "annotations" / "subjects.jsonl"
 # Just enough of a quantity pattern to mark every quantity of the sentences below.
@@ -49,6 +49,12 @@ def subject_of(method, segmenter, text: str, quantity: str) -> str | None:
     ("由退役士兵创办的82个企业共安置劳动力3539名。", "3539名", "劳动力"),
     ("全县共发放临时救助金320万元。", "320万元", "临时救助金"),
     ("区财政局已拨付专项经费60万元。", "60万元", "专项经费"),
+    # A quoted name and a short parenthesis are parts of the phrase; one right after a quantity
+    # qualifies its unit.
+    ("全年完成“十四五”规划重大项目36个。", "36个", "“十四五”规划重大项目"),
+    ("建成村（社区）综合服务站1200个。", "1200个", "村（社区）综合服务站"),
+    ("改造县（市、区）级医院32所。", "32所", "县（市、区）级医院"),
+    ("新增保障性租赁住房3.2万套（间）。", "3.2万套", "保障性租赁住房"),
     # The noun phrase after a count stops before the clause's verb.
     ("全区有15名大学生村官成为致富带头人。", "15名", "大学生村官"),
     # A growth rate listed after the level it qualifies inherits the level's subject.
@@ -152,6 +158,11 @@ def test_lenient_match_accepts_a_shared_head():
     assert lenient_match("全市地区生产总值", "地区生产总值")
     assert not lenient_match("慰问金", "企业")
     assert not lenient_match(None, "企业")
+
+
+def test_scores_compare_subjects_whatever_the_bracket_width():
+    result = score([("高速(一级)公路", "高速（一级）公路"), ("公路", "高速（一级）公路"), (None, None)])
+    assert result == {"n": 3, "exact": round(2 / 3, 4), "lenient": 1.0}
 
 
 def test_annotations_follow_the_format():

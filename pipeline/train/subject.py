@@ -23,7 +23,7 @@ from pipeline.normalize import fold
 from pipeline.resources import GOLD, SAMPLE_CORPUS
 from pipeline.segment import Segmenter
 from pipeline.subject import (BoundaryModel, LinearModel, SubjectRanker, Token, analyse, clause_opening_rates,
-                              nearest_noun_subject)
+                              nearest_noun_subject, subject_text)
 
 QUANTITY_KINDS = frozenset({"money", "count", "percent", "ratio", "measure"})
 GOLD_FILES = ("seed.jsonl", "gov-2026-beijing.jsonl", "gov-2026-gansu.jsonl")
@@ -31,11 +31,13 @@ GOLD_FILES = ("seed.jsonl", "gov-2026-beijing.jsonl", "gov-2026-gansu.jsonl")
 
 @dataclass(frozen=True)
 class SourceText:
-    """A source document folded for extraction, with its tokens and its quantity spans."""
+    """A source document folded for extraction, with its tokens and its quantity spans; `raw`
+    is the text as written, which subjects are quoted from."""
 
     text: str
     tokens: list[Token]
     spans: list[tuple[int, int]]
+    raw: str
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -56,7 +58,7 @@ def load_source(name: str, segmenter: Segmenter, extra_spans: list[tuple[int, in
     found = {(m.start, m.end) for m in extract_quantities(text).mentions if m.kind in QUANTITY_KINDS}
     for span in extra_spans:
         found = {s for s in found if s[1] <= span[0] or s[0] >= span[1]} | {span}
-    return SourceText(text, segmenter.tokens(text), sorted(found))
+    return SourceText(text, segmenter.tokens(text), sorted(found), raw)
 
 
 def _token_range(source: SourceText, ctx, record: dict) -> tuple[int, int] | None:
@@ -134,7 +136,9 @@ def lenient_match(predicted: str | None, expected: str | None) -> bool:
 
 
 def score(pairs: list[tuple[str | None, str | None]]) -> dict:
-    """Exact and lenient accuracy over (predicted, expected) pairs."""
+    """Exact and lenient accuracy over (predicted, expected) pairs, compared folded: the
+    annotations quote the folded text (半角 brackets), the gold the text as written (全角)."""
+    pairs = [(p and fold(p), e and fold(e)) for p, e in pairs]
     total = len(pairs)
     return {
         "n": total,
@@ -150,8 +154,9 @@ def predict_records(ranker: SubjectRanker | None, records: list[dict], segmenter
     for name, group in _by_source(records).items():
         source = (sources or {}).get(name) or load_source(name, segmenter, [(r["start"], r["end"]) for r in group])
         index_of = {span: i for i, span in enumerate(source.spans)}
-        ranked = ranker.subjects(source.text, source.tokens, source.spans) if ranker else None
-        nearest = nearest_noun_subject(source.text, source.tokens, source.spans)
+        ranked = ([subject_text(source.raw, s) for s in ranker.choose(source.text, source.tokens, source.spans)]
+                  if ranker else None)
+        nearest = nearest_noun_subject(source.raw, source.tokens, source.spans)
         for record in group:
             i = index_of[(record["start"], record["end"])]
             out.append((ranked[i] if ranked else None, nearest[i], record.get("subject")))
@@ -184,7 +189,7 @@ def gold_sources(segmenter: Segmenter) -> dict[str, SourceText]:
     for name, found in spans.items():
         raw = source_path(name).read_text(encoding="utf-8").replace("\r\n", "\n").replace("\r", "\n")
         text = fold(raw)
-        sources[name] = SourceText(text, segmenter.tokens(text), sorted(found))
+        sources[name] = SourceText(text, segmenter.tokens(text), sorted(found), raw)
     return sources
 
 
