@@ -14,8 +14,8 @@ Trained logistic regressions over string features find it, kept as feature → w
   nothing named (过去一年).
 
 A rule then pairs the quantities of a 分别-list with the items of the list they follow
-(黄金、白银产量分别增长5%、3% → 黄金产量, 白银产量), so a subject is one or more pieces of the
-text. `nearest_noun_subject` is the rule baseline and the fallback without a model.
+(黄金、白银产量分别增长5%、3% → 黄金产量, 白银产量; 起数和死亡人数分别下降…), so a subject is one
+or more pieces of the text. `nearest_noun_subject` is the rule baseline and the fallback without a model.
 """
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ VERB_TAGS = frozenset({"v", "vd", "vi", "vq"})
 EDGE_STOPWORDS = frozenset(
     "的 地 得 和 与 及 以及 或 并 且 了 着 过 在 为 对 从 由 把 将 向 给 于 以 被 让 使 比 较 共 等 其中 其 "
     "达 达到 为 是 有 共有 增长 下降 上涨 上升 降低 提高 提升 增加 减少 增至 降至 超过 超 突破 累计 分别 约 近 占 "
-    "同比 实现 完成 新增 全年 保持 稳定 稳定在 控制在 高于 低于 居 位居".split()
+    "同比 年均 实现 完成 新增 全年 保持 稳定 稳定在 控制在 高于 低于 居 位居".split()
 )
 # Words a subject never starts with, whatever the boundary classifier says.
 LEADING_FILLERS = frozenset("的 地 得 和 及 以及 或 并 且 等 了 着 过 其中".split())
@@ -485,18 +485,24 @@ def _respectively_runs(text: str, spans: list[Span]) -> list[list[int]]:
     return [r for r in runs if "分别" in text[max(0, spans[r[0]][0] - 12):spans[r[0]][0]]]
 
 
-def _list_items(ctx: _Context, head: int) -> list[tuple[int, int]]:
-    """Token ranges of the 、-separated items whose last one ends at `head`, in text order. The
-    first item starts where its clause does, less leading verbs and fillers (全省新增|甲、乙)."""
+LIST_SEPARATORS = frozenset("、")
+# Words that join the last two items of a list (甲、乙和丙); tried when 、 alone gives too few items.
+CONJUNCTIONS = frozenset({"、", "和", "与", "及", "以及"})
+
+
+def _list_items(ctx: _Context, head: int, separators: frozenset[str] = LIST_SEPARATORS) -> list[tuple[int, int]]:
+    """Token ranges of the items, separated by `separators`, whose last one ends at `head`, in
+    text order. The first item starts where its clause does, less leading verbs and fillers
+    (全省新增|甲、乙)."""
     items = []
     last = head
     while True:
         first = last
-        while first - 1 >= 0 and not ctx.barriers[first - 1]:
+        while first - 1 >= 0 and not ctx.barriers[first - 1] and ctx.words[first - 1] not in separators:
             first -= 1
         items.append((first, last))
         separator = first - 1
-        if separator < 1 or ctx.words[separator] != "、" or ctx.barriers[separator - 1]:
+        if separator < 1 or ctx.words[separator] not in separators or ctx.barriers[separator - 1]:
             break
         last = separator - 1
     first, last = items[-1]
@@ -525,7 +531,7 @@ def _shared_head_cut(ctx: _Context, last_item: tuple[int, int], others: list[tup
 
     best, best_cost = last + 1, cost(last)
     for cut in range(last, first, -1):
-        if cost(cut - 1) < best_cost:
+        if ctx.words[cut] not in CONJUNCTIONS and cost(cut - 1) < best_cost:
             best, best_cost = cut, cost(cut - 1)
     return best
 
@@ -541,7 +547,7 @@ def distribute_respectively(analysis: Analysis, subjects: list[Subject | None]) 
         floor = spans[before][1] if before is not None else 0
         if (chosen is not None and len(chosen) == 1 and floor <= chosen[0][0]
                 and chosen[0][1] <= spans[run[0]][0] and "分别" in ctx.text[chosen[0][1]:spans[run[0]][0]]):
-            _pair_with_items(ctx, run, bisect.bisect_left(ctx.ends, chosen[0][1]), out)
+            _pair_with_items(ctx, run, _list_end(ctx, chosen[0][1], spans[run[0]][0]), out)
             continue
         earlier = _earlier_run(ctx, analysis, run)
         if earlier is not None:
@@ -550,8 +556,20 @@ def distribute_respectively(analysis: Analysis, subjects: list[Subject | None]) 
     return out
 
 
+def _list_end(ctx: _Context, subject_end: int, quantity_start: int) -> int:
+    """Last token of the list a 分别 distributes: the word just before 分别 when it can end a
+    subject (甲和乙|分别), else the chosen subject's last token."""
+    respectively = ctx.text.rfind("分别", subject_end, quantity_start)
+    k = bisect.bisect_left(ctx.ends, respectively)
+    if k < len(ctx.ends) and ctx.ends[k] == respectively and ctx.nounish[k] and ctx.can_end_subject(k):
+        return k
+    return bisect.bisect_left(ctx.ends, subject_end)
+
+
 def _pair_with_items(ctx: _Context, run: list[int], head: int, out: list[Subject | None]) -> None:
     items = _list_items(ctx, head)
+    if len(items) < len(run):
+        items = _list_items(ctx, head, CONJUNCTIONS)
     if len(items) != len(run):
         return
     cut = _shared_head_cut(ctx, items[-1], items[:-1])

@@ -86,6 +86,10 @@ def test_known_extent_errors(ranker, segmenter, sentence, quantity, expected):
     ("城市、县城建成区面积分别提高8%、5%。", ["城市建成区面积", "县城建成区面积"]),
     # Items that are whole names share nothing.
     ("刑事案件、治安案件分别下降5%、4%。", ["刑事案件", "治安案件"]),
+    # 和, 与 and 及 join the last two items when 、 alone gives too few.
+    ("城市和农村低保标准分别提高8%、12%。", ["城市低保标准", "农村低保标准"]),
+    ("交通事故起数和受伤人数分别下降6%、4%。", ["交通事故起数", "受伤人数"]),
+    ("黄金、白银和铜产量分别增长5%、3%、2%。", ["黄金产量", "白银产量", "铜产量"]),
 ])
 def test_respectively_pairs_list_items_with_quantities(ranker, segmenter, sentence, expected):
     assert ranker.subjects(sentence, segmenter.tokens(sentence), spans_of(sentence)) == expected
