@@ -6,7 +6,8 @@ Trained logistic regressions over string features find it, kept as feature → w
   phrase (人均|可支配收入: yes; 新建|高标准农田: no), one as a phrase grows leftwards and one as
   it grows rightwards. A subject grows leftwards from its last token while the first says yes,
   so long modifiers are kept and clause verbs left out; word statistics from unlabelled reports
-  (`clause_opening_rates`) help them judge words the annotations never showed.
+  (`clause_opening_rates`) help them judge words the annotations never showed, and tell the ranker
+  which words classifiers count (`counted_rates`: 36个市县|债务 counts 市县).
 - a pairwise *head ranker* chooses the token that ends the subject among the tokens of the
   clause before the quantity (地区生产总值|增长|5.4%) and just after it (82个|企业), or one of
   two candidates without a span: "inherit", the subject of the previous quantity of the sentence
@@ -215,6 +216,24 @@ def clause_opening_rates(token_lists: list[list[str]]) -> dict[str, int]:
     return {word: min(int(5 * opening[word] / n), 4) for word, n in seen.items() if n >= 3}
 
 
+def counted_rates(token_lists: list[list[Token]], texts: list[str]) -> dict[str, int]:
+    """How often each word comes right after a number and its classifier, in fifths, for words
+    seen three times or more: what classifiers count (企业, 市县, 普通高中) rather than what
+    follows the counted thing (债务, 质量, 能力)."""
+    seen: Counter = Counter()
+    counted: Counter = Counter()
+    for tokens, text in zip(token_lists, texts):
+        words = [text[a:b] for a, b, _ in tokens]
+        for i, word in enumerate(words):
+            seen[word] += 1
+            if i == 0:
+                continue
+            before, tag_before = words[i - 1], tokens[i - 1][2]
+            counted[word] += ((len(before) == 1 and i > 1 and tokens[i - 2][2] == "m")
+                              or (tag_before == "m" and not before[-1].isdigit() and before[-1] not in "万亿千百十"))
+    return {word: min(int(5 * counted[word] / n), 4) for word, n in seen.items() if n >= 3}
+
+
 @dataclass(frozen=True)
 class LinearModel:
     """A fitted linear model as a feature → weight table: scoring a candidate is a few dict
@@ -250,6 +269,7 @@ class BoundaryModel:
     left: LinearModel
     right: LinearModel
     opening_rates: dict[str, int]
+    counted_rates: dict[str, int]
 
     def features(self, ctx: _Context, j: int) -> list[str]:
         """Evidence that token j and token j+1 belong to one phrase."""
@@ -386,7 +406,8 @@ def _right_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window
         if not ctx.can_end_subject(head) or surface.count("“") != surface.count("”"):
             continue
         features = _phrase_features(ctx, first, head, "R")
-        features += [f"R_skips_de={first > window.quantity_last + 1}",
+        counted = boundaries.model.counted_rates.get(ctx.words[head], "rare") if boundaries.model else "rare"
+        features += [f"R_skips_de={first > window.quantity_last + 1}", f"R_head_counted={counted}",
                      f"R_weakest_join={_bucket(weakest)}"]
         if head + 1 < window.right_end:
             features += [f"R_after={ctx.words[head + 1]}", f"R_join_next={_bucket(boundaries.joins(head, 'right'))}"]
@@ -628,7 +649,8 @@ class SubjectRanker:
         import joblib
 
         models = joblib.load(path)
-        return cls(BoundaryModel(models["grow_left"], models["grow_right"], models["opening_rates"]), models["head"])
+        return cls(BoundaryModel(models["grow_left"], models["grow_right"], models["opening_rates"],
+                                 models["counted_rates"]), models["head"])
 
     def save(self, directory: Path) -> None:
         import joblib
@@ -636,7 +658,8 @@ class SubjectRanker:
         directory.mkdir(parents=True, exist_ok=True)
         boundary = self.boundary_model
         models = {"grow_left": boundary.left, "grow_right": boundary.right,
-                  "opening_rates": boundary.opening_rates, "head": self.head_model}
+                  "opening_rates": boundary.opening_rates, "counted_rates": boundary.counted_rates,
+                  "head": self.head_model}
         joblib.dump(models, directory / MODEL_FILE, compress=3)
 
     def choose(self, text: str, tokens: list[Token], spans: list[Span]) -> list[Subject | None]:

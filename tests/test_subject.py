@@ -4,7 +4,7 @@ import re
 import pytest
 
 from pipeline.resources import CORPORA, MODELS
-from pipeline.subject import LinearModel, SubjectRanker, clause_opening_rates, nearest_noun_subject
+from pipeline.subject import LinearModel, SubjectRanker, clause_opening_rates, counted_rates, nearest_noun_subject
 from pipeline.subject import _split_tokens as split_tokens
 from pipeline.train.subject import lenient_match, read_jsonl, score, train_subject
 
@@ -114,6 +114,15 @@ def test_clause_opening_rates_count_words_after_a_break():
     assert rates["新建"] == 2  # 2 of its 4 uses open a clause: two fifths, rounded down
     assert rates["公园"] == 3  # 2 of 3
     assert "学校" not in rates  # seen once: too rare to judge
+
+
+def test_counted_rates_find_what_classifiers_count(segmenter):
+    texts = ["新增企业12家，36个市县债务清零。", "培育企业20家，5家企业上市，市县债务下降。",
+             "改造8个市县的学校，3家企业落户，化解债务。"]
+    rates = counted_rates([segmenter.tokens(text) for text in texts], texts)
+    assert rates["企业"] == 2  # after 5家 and 3家, not after 新增 or 培育: 2 of 4
+    assert rates["市县"] == 3  # after 36个 and 8个: 2 of 3
+    assert rates["债务"] == 0  # never right after a count
 
 
 def test_linear_model_scores_like_the_estimator_it_came_from():

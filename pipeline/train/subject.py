@@ -22,7 +22,7 @@ from pipeline.extract.quantities import extract_quantities
 from pipeline.normalize import fold
 from pipeline.resources import GOLD, SAMPLE_CORPUS
 from pipeline.segment import Segmenter
-from pipeline.subject import (BoundaryModel, LinearModel, SubjectRanker, Token, analyse, clause_opening_rates,
+from pipeline.subject import (BoundaryModel, LinearModel, SubjectRanker, Token, analyse, clause_opening_rates, counted_rates,
                               nearest_noun_subject, subject_text)
 
 QUANTITY_KINDS = frozenset({"money", "count", "percent", "ratio", "measure"})
@@ -227,9 +227,12 @@ def fit(records: list[dict], segmenter: Segmenter, seed: int = 0) -> SubjectRank
 
     sources = [(load_source(name, segmenter, [(r["start"], r["end"]) for r in group]), group)
                for name, group in _by_source(records).items()]
-    rates = clause_opening_rates([[text[a:b] for a, b, _ in segmenter.tokens(text)] for text in unlabelled_texts()])
+    texts = unlabelled_texts()
+    token_lists = [segmenter.tokens(text) for text in texts]
+    rates = clause_opening_rates([[text[a:b] for a, b, _ in tokens] for tokens, text in zip(token_lists, texts)])
+    counted = counted_rates(token_lists, texts)
     rows: dict[str, list] = {"left": [], "right": []}
-    features = BoundaryModel(None, None, rates).features
+    features = BoundaryModel(None, None, rates, counted).features
     for source, group in sources:
         for direction, found in _boundary_rows(source, group, features).items():
             rows[direction] += found
@@ -240,7 +243,7 @@ def fit(records: list[dict], segmenter: Segmenter, seed: int = 0) -> SubjectRank
         classifier = LogisticRegression(C=1.0, class_weight="balanced", max_iter=3000, random_state=seed)
         classifier.fit(matrix, [label for _, label in found])
         classifiers[direction] = LinearModel.of(vectorizer, classifier)
-    boundary = BoundaryModel(classifiers["left"], classifiers["right"], rates)
+    boundary = BoundaryModel(classifiers["left"], classifiers["right"], rates, counted)
 
     groups = [group for source, records_of in sources for group in _labelled_rows(source, records_of, boundary)
               if group[1] is not None]
