@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 CLAUSE_BREAKS = frozenset("，,。；;：:！!？?\n、（）()《》")
 NOUN_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "nl", "ng", "vn", "an", "j", "l", "eng", "nrt", "nrfg"})
 VERB_TAGS = frozenset({"v", "vd", "vi", "vq"})
+# Aspect particles (了, 着, 过) close a verb: a subject after a quantity stops before one and
+# never ends on the verb it closes.
+ASPECT_TAGS = frozenset({"ul", "uz", "ug"})
 # Words that never end a subject: linking verbs, comparison and change words, particles.
 EDGE_STOPWORDS = frozenset(
     "的 地 得 和 与 及 以及 或 并 且 了 着 过 在 为 对 从 由 把 将 向 给 于 以 被 让 使 比 较 共 等 其中 其 "
@@ -106,6 +109,9 @@ def _split_tokens(text: str, tokens: list[Token], spans: list[Span]) -> list[Tok
 
 # A quoted name (“十四五”, “一带一路”) and a short parenthesis inside a noun phrase (高速(一级)公路,
 # 镇(街道)) are parts of the phrase: their numerals name rather than count, their 、 lists no items.
+# A word the tagger calls a numeral without a digit or numeral in it (年|吞吐量, 月|访问量, 服务|点).
+NUMERAL_FREE = re.compile(r"[^\d〇零一二两三四五六七八九十百千万亿几半]+")
+NUMBER_END = re.compile(r"[\dxX〇零一二两三四五六七八九十百千万亿几半]$")
 QUOTED_NAME = re.compile(r"“[^“”\n]{1,20}”")
 SHORT_PARENTHESIS = re.compile(r"[(（][^()（），,。；;：:\n]{1,8}[)）]")
 
@@ -140,11 +146,15 @@ class _Context:
         bracketed = _tokens_inside(SHORT_PARENTHESIS, text, self.starts)
         self.breaks = [is_break[word] and k not in bracketed for k, word in enumerate(self.words)]
         quoted |= bracketed
-        self.barriers = [brk or qty or (tag == "m" and k not in quoted)
+        self.barriers = [brk or qty or (tag == "m" and k not in quoted and not self._numeral_free_word(k))
                          for k, (brk, qty, tag) in enumerate(zip(self.breaks, self.quantity_token, self.tags))]
         self.nouns = [tag in NOUN_TAGS for tag in self.tags]
         self.verbs = [tag in VERB_TAGS for tag in self.tags]
         self.nounish = [noun and not barrier for noun, barrier in zip(self.nouns, self.barriers)]
+
+    def _numeral_free_word(self, k: int) -> bool:
+        """A word tagged as a numeral with no number in or right before it (年|吞吐量, but not 2025|年)."""
+        return bool(NUMERAL_FREE.fullmatch(self.words[k])) and (k == 0 or not NUMBER_END.search(self.words[k - 1]))
 
     def first_token(self, pos: int) -> int:
         return bisect.bisect_left(self.starts, pos)
@@ -165,7 +175,9 @@ class _Context:
         word = self.words[k]
         if word.endswith("”"):
             return True
-        return self.tags[k] not in NON_HEAD_TAGS and word not in EDGE_STOPWORDS and word.strip("“”\"'") != ""
+        head_tag = self.tags[k] not in NON_HEAD_TAGS or (self.tags[k] == "m" and not self.barriers[k])
+        verb_with_aspect = k + 1 < len(self.tags) and self.tags[k + 1] in ASPECT_TAGS
+        return head_tag and not verb_with_aspect and word not in EDGE_STOPWORDS and word.strip("“”\"'") != ""
 
 
 @dataclass(frozen=True)
@@ -192,7 +204,8 @@ def _window(ctx: _Context, span: Span) -> Window:
     if right < len(ctx.tokens) and ctx.words[right] == "的":
         right += 1
     end = right
-    while end < len(ctx.tokens) and not ctx.barriers[end] and end - right < MAX_RIGHT_TOKENS:
+    while (end < len(ctx.tokens) and not ctx.barriers[end] and ctx.tags[end] not in ASPECT_TAGS
+           and end - right < MAX_RIGHT_TOKENS):
         end += 1
     return Window(k + 1, q_first, q_last, right, end)
 

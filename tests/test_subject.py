@@ -55,8 +55,13 @@ def subject_of(method, segmenter, text: str, quantity: str) -> str | None:
     ("建成村（社区）综合服务站1200个。", "1200个", "村（社区）综合服务站"),
     ("改造县（市、区）级医院32所。", "32所", "县（市、区）级医院"),
     ("新增保障性租赁住房3.2万套（间）。", "3.2万套", "保障性租赁住房"),
+    # A word the tagger calls a numeral with no number in it is a word; a year's 年 is not.
+    ("网站月访问量突破200万人次。", "200万人次", "网站月访问量"),
+    ("新建村级综合服务点120个。", "120个", "村级综合服务点"),
+    ("2025年地区生产总值增长5%。", "5%", "地区生产总值"),
     # The noun phrase after a count stops before the clause's verb.
     ("全区有15名大学生村官成为致富带头人。", "15名", "大学生村官"),
+    ("全区有15名大学生村官担任了村干部。", "15名", "大学生村官"),
     # A growth rate listed after the level it qualifies inherits the level's subject.
     ("全市地区生产总值5.2万亿元、增长5.4%。", "5.4%", "全市地区生产总值"),
     # A duration counts nothing named.
