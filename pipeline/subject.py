@@ -132,6 +132,7 @@ class _Context:
         self.starts = [t[0] for t in self.tokens]
         self.ends = [t[1] for t in self.tokens]
         self.spans = spans
+        self.span_end_at = dict(spans)
         self.quantity_token = [False] * len(self.tokens)
         for start, end in spans:  # tokens are cut at every span edge, so a token starts each span
             k = bisect.bisect_left(self.starts, start)
@@ -198,6 +199,9 @@ def _window(ctx: _Context, span: Span) -> Window:
     while k >= 0 and not ctx.barriers[k] and q_first - k <= MAX_LEFT_TOKENS:
         k -= 1
     right = q_last + 1
+    grade_end = ctx.span_end_at.get(span[1])
+    if grade_end is not None and ctx.text[grade_end - 1] == "级":  # 6个|千亿级|产业集群 counts 产业集群
+        right = ctx.first_token(grade_end)
     bracket = SHORT_PARENTHESIS.match(ctx.text, ctx.starts[right]) if right < len(ctx.tokens) else None
     if bracket:  # a parenthesis right after a quantity qualifies its unit: 7.4万套(间)
         right = ctx.first_token(bracket.end())

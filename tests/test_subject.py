@@ -11,7 +11,7 @@ from pipeline.train.subject import lenient_match, read_jsonl, score, train_subje
 ANNOTATIONS = CORPORA / "annotations" / "subjects.jsonl"
 # Just enough of a quantity pattern to mark every quantity of the sentences below.
 QUANTITY = re.compile(r"(?:每月)?\d+(?:\.\d+)?(?:万亿|亿|万)?(?:元|人次|人|名|个|家|%|公里|万亩|亩|所|户|条|套|斤)(?:左右|以上)?"
-                      r"|[一二两三四五六七八九十]+年")
+                      r"|[一二两三四五六七八九十]+年|[十百千万亿]+级")
 
 
 @pytest.fixture(scope="session")
@@ -59,6 +59,8 @@ def subject_of(method, segmenter, text: str, quantity: str) -> str | None:
     ("网站月访问量突破200万人次。", "200万人次", "网站月访问量"),
     ("新建村级综合服务点120个。", "120个", "村级综合服务点"),
     ("2025年地区生产总值增长5%。", "5%", "地区生产总值"),
+    # A grade after a count (千亿级) qualifies the counted noun.
+    ("打造6个千亿级产业集群。", "6个", "产业集群"),
     # The noun phrase after a count stops before the clause's verb.
     ("全区有15名大学生村官成为致富带头人。", "15名", "大学生村官"),
     ("全区有15名大学生村官担任了村干部。", "15名", "大学生村官"),
