@@ -1,8 +1,8 @@
 """Rebuild every model the pipeline ships from the annotations in `corpora/`.
 
 Each trainer fits with a fixed seed and returns its held-out metrics; this module writes the
-model's card beside it (what data, which hash of it, when, which versions, what it scored), so
-that a rebuild can be checked against the shipped model.
+model's card beside it (what data, which hash of it, when, which versions, on what processor,
+what it scored), so that a rebuild can be checked against the shipped model.
 """
 from __future__ import annotations
 
@@ -24,13 +24,16 @@ class Trainer:
     function: str
     data: str  # path under corpora/
     description: str
+    # Stochastic gradient descent over float32 ends elsewhere when the CPU's vector code rounds
+    # differently: such a model reproduces its metrics only on a machine like the one on its card.
+    cpu_dependent: bool = False
 
 
 TRAINERS = {
     "lines": Trainer("pipeline.train.lines", "train_lines", "annotations/lines.jsonl",
                      "page-furniture line classifier: char n-gram TF-IDF + logistic regression"),
     "ner": Trainer("pipeline.train.ner", "train_ner", "annotations/entities.jsonl",
-                   "spaCy NER (blank zh, jieba segmenter, CNN tok2vec) for org, person, place"),
+                   "spaCy NER (blank zh, jieba segmenter, CNN tok2vec) for org, person, place", cpu_dependent=True),
     "subject": Trainer("pipeline.train.subject", "train_subject", "annotations/subjects.jsonl",
                        "subject: token-boundary logistic regression + pairwise head ranker"),
     "topic": Trainer("pipeline.train.topic", "train_topic", "annotations/topics.jsonl",
@@ -49,6 +52,16 @@ def versions() -> dict[str, str]:
     return found
 
 
+def machine() -> dict:
+    """The processor the numeric kernels were chosen for: numpy and the BLAS libraries pick their
+    vector code (AVX2, AVX-512 …) by CPU at run time."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__
+    except ImportError:
+        return {"arch": platform.machine(), "cpu_features": None}
+    return {"arch": platform.machine(), "cpu_features": sorted(k for k, on in __cpu_features__.items() if on)}
+
+
 def train(names: list[str] | None = None, seed: int = 0, models_dir: Path = MODELS,
           corpora: Path = CORPORA) -> dict[str, dict]:
     """Train the named models (all by default) into `models_dir`; returns each one's metrics."""
@@ -63,6 +76,7 @@ def train(names: list[str] | None = None, seed: int = 0, models_dir: Path = MODE
             "model": name, "description": trainer.description, "data": f"corpora/{trainer.data}",
             "data_sha256": hashlib.sha256(data.read_bytes()).hexdigest(),
             "trained": date.today().isoformat(), "seed": seed, "metrics": metrics, "versions": versions(),
+            "machine": machine(),
         }
         (out_dir / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", "utf-8")
         results[name] = metrics

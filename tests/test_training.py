@@ -22,7 +22,10 @@ def retrained(tmp_path_factory):
 @pytest.mark.parametrize("name", sorted(training.TRAINERS))
 def test_a_rebuild_reproduces_the_shipped_metrics(retrained, name):
     models, _ = retrained
-    shipped = training.numeric_leaves(training.read_card(name)["metrics"])
+    card = training.read_card(name)
+    if training.TRAINERS[name].cpu_dependent and card["machine"] != training.machine():
+        pytest.skip(f"{name} was trained on a processor with other vector instructions than this one")
+    shipped = training.numeric_leaves(card["metrics"])
     rebuilt = training.numeric_leaves(training.read_card(name, models)["metrics"])
     assert shipped.keys() == rebuilt.keys()
     for key, value in shipped.items():
@@ -33,7 +36,7 @@ def test_a_rebuild_reproduces_the_shipped_metrics(retrained, name):
 def test_every_model_has_a_card_naming_its_data(name):
     card = training.read_card(name)
     data = MODELS.parent / card["data"]
-    assert card["seed"] == 0 and card["versions"]["scikit-learn"]
+    assert card["seed"] == 0 and card["versions"]["scikit-learn"] and card["machine"]["arch"]
     assert training.hashlib.sha256(data.read_bytes()).hexdigest() == card["data_sha256"]
 
 
