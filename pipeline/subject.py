@@ -195,9 +195,9 @@ class Window:
 def _window(ctx: _Context, span: Span) -> Window:
     q_first = ctx.first_token(span[0])
     q_last = ctx.first_token(span[1]) - 1
-    k = q_first - 1
-    while k >= 0 and not ctx.barriers[k] and q_first - k <= MAX_LEFT_TOKENS:
-        k -= 1
+    k = q_first - 1  # leftwards only a clause break or another quantity ends the window: the
+    while k >= 0 and not ctx.breaks[k] and not ctx.quantity_token[k] and q_first - k <= MAX_LEFT_TOKENS:
+        k -= 1       # boundary classifiers judge a numeral inside a name (二三产业, 千人口床位数)
     right = q_last + 1
     grade_end = ctx.span_end_at.get(span[1])
     if grade_end is not None and ctx.text[grade_end - 1] == "级":  # 6个|千亿级|产业集群 counts 产业集群
