@@ -6,9 +6,11 @@ after an optional time or scope phrase (20xx年以来，区民政局…; 今年�
 modifying a noun (区民政局的负责同志) or inside a relative clause before the fact
 (省政府承诺的15件民生实事) is not the actor. Report sentences chain clauses with different
 agents (…新设3所本科层次职业学校，大湾区大学正式成立), so a fact takes the agent of its own
-clause; a clause that opens with a coverb or a linking adverb (，为780名重点优抚对象办理…;
-，并…) continues the one before and takes its agent. In a list of orgs that act together
-(区人武部、消防大队…) the first of the list acts.
+clause; a clause that opens with a predicate (，为780名重点优抚对象办理…; ，并…; ，先后拨款…)
+continues the sentence's topic and takes its agent. In a list of orgs that act together
+(区人武部、消防大队…) the first of the list acts. Work summaries also let generic bodies act
+(社区都要…, 机关从…入手): `generic_bodies` finds them in agent position, where no figure of
+theirs follows (高新技术企业超6.1万家 is a statistic).
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ OPENER = re.compile(rf"{LEAD_IN_WORD}*")
 MODIFIER_AFTER = re.compile(r"^\s*(?:的|之)")
 
 
+NOUN_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "nl", "ng", "j", "l", "b", "s"})
 # A clause opening with a word of these parts of speech (verb, adverb, preposition) has no subject.
 PREDICATE_TAGS = frozenset({"v", "vd", "vi", "d", "p", "ad"})
 # A clause opening with one of these continues the previous clause's agent.
@@ -59,6 +62,40 @@ def _label(sentence: str, entity: Entity) -> str:
     return entity[3] or sentence[entity[0]:entity[1]]
 
 
+# Heads of generic bodies that act in work summaries without a name of their own (社区都要…,
+# 机关从拆除…入手, 民营企业送去…); the entity rules leave them out as generic.
+BODY_HEADS = ("社区", "机关", "企业", "学校", "中小学", "医院", "部队", "居委会", "村委会", "党工委", "党委", "两委",
+              "妇联组织", "妇女组织", "单位", "部门", "清扫队", "服务队", "协会", "商会")
+
+
+# Verbs that give a figure of what precedes them (高新技术企业超6.1万家): a statistic, not an act.
+MEASURE_VERB = re.compile(r"超|达|增长|增加|下降|减少|突破|增至|降至|占|为|是|有|数量|总数|较|比|净增|新增|累计|营收"
+                          r"|[从由][^，,。；;]{0,12}?[到至为]")  # 从4.7万家增加到6.1万家
+
+
+def generic_bodies(sentence: str, tokens: list[tuple[int, int, str]]) -> list[Entity]:
+    """Generic bodies in agent position: the nouns that open a clause, past its time or scope
+    opener, when they end in a body's head and a verb, adverb or preposition follows them that
+    does not merely give their figure."""
+    starts = {start: i for i, (start, _, _) in enumerate(tokens)}
+    found = []
+    clause = 0
+    while clause < len(sentence):
+        end = _clause_end(sentence, clause)
+        i = starts.get(clause + len(OPENER.match(sentence, clause, end).group()))
+        if i is not None:
+            j = i
+            while j < len(tokens) and tokens[j][1] <= end and tokens[j][2] in NOUN_TAGS:
+                j += 1
+            if (j > i and j < len(tokens) and tokens[j][2] in PREDICATE_TAGS
+                    and not MEASURE_VERB.match(sentence, tokens[j][0])):
+                phrase = sentence[tokens[i][0]:tokens[j - 1][1]]
+                if phrase.endswith(BODY_HEADS):
+                    found.append((tokens[i][0], tokens[j - 1][1], "body", phrase))
+        clause = end + 1
+    return found
+
+
 def actor_at(sentence: str, entities: list[Entity], position: int, tags: dict[int, str] | None = None) -> str | None:
     """The label of the org that acts for a fact starting at `position` in `sentence`, or None.
 
@@ -66,11 +103,11 @@ def actor_at(sentence: str, entities: list[Entity], position: int, tags: dict[in
     a verb, an adverb or a preposition has no subject of its own and continues the sentence's
     topic, the first clause that has one (区卫生局把…纳入…，在各级医院设立了25个…); a body that
     acts in a later clause of its own (…，江苏中亚中心升级为…，对…) is not carried on."""
-    orgs = sorted(e for e in entities if e[2] == "org")
+    orgs = sorted(e for e in entities if e[2] in ("org", "body"))
     start = _clause_start(sentence, position)
     for entity in orgs:
         if start <= entity[0] and entity[1] <= position and _is_agent(sentence, entity) \
-                and "的" not in sentence[entity[1]:position]:
+                and not _in_relative_clause(sentence, entity, position, tags):
             return _label(sentence, entity)
     if start == 0 or not _opens_without_subject(sentence, start, tags):
         return None
@@ -83,6 +120,15 @@ def actor_at(sentence: str, entities: list[Entity], position: int, tags: dict[in
     return next((_label(sentence, e) for e in orgs if topic <= e[0] and e[1] <= end and _is_agent(sentence, e)), None)
 
 
+def _in_relative_clause(sentence: str, entity: Entity, position: int, tags: dict[int, str] | None) -> bool:
+    """Whether a 的 between the body and the fact makes the body part of a modifier
+    (省政府承诺的15件…, 省政府编制的《纲要》…) rather than the agent of a clause whose object
+    has one (社区对辖区内的优抚对象走访慰问…: a preposition or adverb follows the agent)."""
+    if "的" not in sentence[entity[1]:position]:
+        return False
+    return (tags or {}).get(entity[1]) not in ("p", "d")
+
+
 def _clause_end(sentence: str, start: int) -> int:
     end = start
     while end < len(sentence) and sentence[end] not in CLAUSE_BREAKS:
@@ -91,6 +137,8 @@ def _clause_end(sentence: str, start: int) -> int:
 
 
 def _opens_without_subject(sentence: str, start: int, tags: dict[int, str] | None) -> bool:
-    """Whether the clause at `start`, past its time or scope opener, begins with a predicate."""
-    content = start + len(OPENER.match(sentence, start, _clause_end(sentence, start)).group())
-    return bool(CONTINUATION.match(sentence[content:])) or (tags or {}).get(content) in PREDICATE_TAGS
+    """Whether the clause at `start`, past its time or scope opener, begins with a predicate or
+    is nothing but an opener (首先，)."""
+    end = _clause_end(sentence, start)
+    content = start + len(OPENER.match(sentence, start, end).group())
+    return content >= end or bool(CONTINUATION.match(sentence[content:])) or (tags or {}).get(content) in PREDICATE_TAGS

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
-from pipeline.actor import actor_at
+from pipeline.actor import actor_at, generic_bodies
 from pipeline.records import ENTITY_KINDS, QUANTITY_KINDS, Mention
 from pipeline.resources import MODELS
 from pipeline.segment import Segmenter, Token
@@ -100,12 +100,14 @@ class Linker:
                 first = bisect.bisect_left(org_starts, sentence[0])
                 orgs_of[sentence] = [(m.start - sentence[0], m.end - sentence[0], m.kind, m.label)
                                      for m in orgs[first:] if m.end <= sentence[1]]
-            if not orgs_of[sentence]:
-                continue
             if sentence not in tags_of:
                 first = bisect.bisect_left(token_starts, sentence[0])
                 last = bisect.bisect_left(token_starts, sentence[1])
-                tags_of[sentence] = {start - sentence[0]: tag for start, _, tag in tokens[first:last]}
+                relative = [(start - sentence[0], end - sentence[0], tag) for start, end, tag in tokens[first:last]]
+                tags_of[sentence] = {start: tag for start, _, tag in relative}
+                orgs_of[sentence] += generic_bodies(folded[sentence[0]:sentence[1]], relative)
+            if not orgs_of[sentence]:
+                continue
             actor = actor_at(folded[sentence[0]:sentence[1]], orgs_of[sentence], mention.start - sentence[0],
                              tags_of[sentence])
             if actor:

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.actor import actor_at
+from pipeline.actor import actor_at, generic_bodies
 
 
 def orgs(sentence: str, *names: str) -> list[tuple[int, int, str, str]]:
@@ -65,3 +65,25 @@ def tags_of(segmenter, sentence: str) -> dict[int, str]:
 def test_a_clause_without_a_subject_continues_the_sentence_topic(segmenter, sentence, names, fact, expected):
     tags = tags_of(segmenter, sentence)
     assert actor_at(sentence, orgs(sentence, *names), sentence.index(fact), tags) == expected
+
+
+def tokens_of(segmenter, sentence: str) -> list[tuple[int, int, str]]:
+    return segmenter.tokens(sentence)
+
+
+@pytest.mark.parametrize("sentence, fact, expected", [
+    # A generic body in agent position acts: before a preposition, an adverb or a verb.
+    ("几年来社区对辖区内的困难军属走访慰问达200多人次。", "200多人次", "社区"),
+    ("社区居委会积极发动居民捐款，共募集善款3000元。", "3000元", "社区居委会"),
+    # A clause that is only an opener (首先，) is not the topic.
+    ("首先，机关从清理违章建筑入手，先后拆除违章建筑36处。", "36处", "机关"),
+    # A body followed by its figure is a statistic, not an agent.
+    ("高新技术企业超2万家，新增上市公司12家。", "12家", None),
+    ("规上工业企业从3万家增加到4万家。", "4万家", None),
+    # A body that modifies a noun does not act.
+    ("企业研发投入增长12%。", "12%", None),
+])
+def test_generic_bodies_act_in_agent_position(segmenter, sentence, fact, expected):
+    tokens = tokens_of(segmenter, sentence)
+    bodies = generic_bodies(sentence, tokens)
+    assert actor_at(sentence, bodies, sentence.index(fact), tags_of(segmenter, sentence)) == expected
