@@ -80,8 +80,9 @@ def test_ranker_finds_the_subject(ranker, segmenter, sentence, quantity, expecte
     ("区民政局投入资金15.6万元。", "15.6万元", "资金"),
     ("区级机关送去慰问金8万元。", "8万元", "慰问金"),
 ])
-@pytest.mark.xfail(strict=True, reason="span extent: the phrase keeps a modifier, an adverb, or the acting body "
-                                       "and its verb before it, or runs on over a verb the tagger calls a noun (办理)")
+@pytest.mark.xfail(strict=True, reason="span extent: the phrase keeps its possessor (退伍军人|人均年收入), or the "
+                                       "acting body and its verb before it, or runs on over a verb the tagger calls "
+                                       "a noun (办理)")
 def test_known_extent_errors(ranker, segmenter, sentence, quantity, expected):
     assert subject_of(ranker.subjects, segmenter, sentence, quantity) == expected
 
