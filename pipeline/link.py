@@ -6,9 +6,10 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 
-from pipeline.actor import actor_at, generic_bodies
+from pipeline.actor import actor_at, generic_bodies, names_body_head
 from pipeline.records import ENTITY_KINDS, QUANTITY_KINDS, Mention
 from pipeline.resources import MODELS
 from pipeline.segment import Segmenter, Token
@@ -87,29 +88,11 @@ class Linker:
         linked = list(mentions)
         for i, subject in zip(quantities, subjects):
             linked[i] = replace(linked[i], subject=subject)
-        orgs = [m for m in mentions if m.kind == "org"]
-        org_starts = [m.start for m in orgs]
-        orgs_of: dict[tuple[int, int], list] = {}
-        tags_of: dict[tuple[int, int], dict[int, str]] = {}
-        token_starts = [start for start, _, _ in tokens]
+        actors = _SentenceActors(folded, tokens, [m for m in mentions if m.kind == "org"])
         for i, mention in enumerate(linked):
             if mention.kind in ENTITY_KINDS:
                 continue
-            sentence = outline.sentence(mention.start)
-            if sentence not in orgs_of:
-                first = bisect.bisect_left(org_starts, sentence[0])
-                orgs_of[sentence] = [(m.start - sentence[0], m.end - sentence[0], m.kind, m.label)
-                                     for m in orgs[first:] if m.end <= sentence[1]]
-            if sentence not in tags_of:
-                first = bisect.bisect_left(token_starts, sentence[0])
-                last = bisect.bisect_left(token_starts, sentence[1])
-                relative = [(start - sentence[0], end - sentence[0], tag) for start, end, tag in tokens[first:last]]
-                tags_of[sentence] = {start: tag for start, _, tag in relative}
-                orgs_of[sentence] += generic_bodies(folded[sentence[0]:sentence[1]], relative)
-            if not orgs_of[sentence]:
-                continue
-            actor = actor_at(folded[sentence[0]:sentence[1]], orgs_of[sentence], mention.start - sentence[0],
-                             tags_of[sentence])
+            actor = actors.at(outline.sentence(mention.start), mention.start)
             if actor:
                 linked[i] = replace(mention, extra=mention.extra | {"actor": actor})
         return linked
@@ -119,3 +102,49 @@ class Linker:
         if self.topics is None or not sentences:
             return [None] * len(sentences)
         return self.topics.predict(sentences)
+
+
+_START = itemgetter(0)
+
+
+class _SentenceActors:
+    """The acting org or body of facts, read from the fact's sentence, each sentence once.
+
+    Most sentences hold no org and no body's head, so they need neither their tokens nor their
+    tags; tokens are found by bisecting on their starts, which come in text order."""
+
+    def __init__(self, folded: str, tokens: list[Token], orgs: list[Mention]):
+        self._folded = folded
+        self._tokens = tokens
+        self._orgs = orgs
+        self._org_starts = [m.start for m in orgs]
+        self._read: dict[tuple[int, int], tuple[str, list, dict[int, str]] | None] = {}
+
+    def at(self, sentence: tuple[int, int], position: int) -> str | None:
+        """The actor for a fact at `position` in the text, inside `sentence` (start, end)."""
+        if sentence not in self._read:
+            self._read[sentence] = self._read_sentence(*sentence)
+        read = self._read[sentence]
+        if read is None:
+            return None
+        text, entities, tags = read
+        return actor_at(text, entities, position - sentence[0], tags)
+
+    def _read_sentence(self, start: int, end: int) -> tuple[str, list, dict[int, str]] | None:
+        """The sentence's text, its orgs and generic bodies (offsets relative to it) and the tags
+        of its tokens by start; None when it holds no org or body, so no fact in it has an actor."""
+        text = self._folded[start:end]
+        # Orgs starting after the sentence's end cannot lie in it.
+        first, last = bisect.bisect_left(self._org_starts, start), bisect.bisect_right(self._org_starts, end)
+        entities = [(m.start - start, m.end - start, m.kind, m.label) for m in self._orgs[first:last] if m.end <= end]
+        has_body = names_body_head(text)
+        if not entities and not has_body:
+            return None
+        first = bisect.bisect_left(self._tokens, start, key=_START)
+        last = bisect.bisect_left(self._tokens, end, key=_START)
+        relative = [(s - start, e - start, tag) for s, e, tag in self._tokens[first:last]]
+        if has_body:
+            entities += generic_bodies(text, relative)
+        if not entities:
+            return None
+        return text, entities, {s: tag for s, _, tag in relative}

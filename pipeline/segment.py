@@ -8,7 +8,6 @@ dictionary in jieba's format ("word [freq] [tag]" per line).
 from __future__ import annotations
 
 from enum import Enum
-from itertools import accumulate
 from pathlib import Path
 
 Token = tuple[int, int, str]  # start, end, part-of-speech tag
@@ -54,6 +53,11 @@ class Segmenter:
 
     def tokens(self, text: str) -> list[Token]:
         """Tagged word spans covering `text` end to end."""
-        tagged = self._tag(text)
-        ends = list(accumulate(len(word) for word, _ in tagged))
-        return [(end - len(word), end, tag) for (word, tag), end in zip(tagged, ends)]
+        # One pass that carries the running offset: accumulating lengths through a generator
+        # and zipping them back costs a generator step and a second len() per word.
+        tokens = []
+        end = 0
+        for word, tag in self._tag(text):
+            start, end = end, end + len(word)
+            tokens.append((start, end, tag))
+        return tokens

@@ -7,6 +7,7 @@ trained models) once per process.
 from __future__ import annotations
 
 import bisect
+from operator import attrgetter
 
 from pipeline.coverage import unparsed
 from pipeline.extract.dates import extract_dates
@@ -40,10 +41,10 @@ class Extractor:
         for part in (*numeric, initiatives, entities):
             rejections.extend(part.rejections)
         mentions += initiatives.mentions + entities.mentions
-        mentions.sort(key=lambda m: (m.start, m.end, m.kind))
+        mentions.sort(key=attrgetter("start", "end", "kind"))  # key tuples built in C, not by a lambda
         mentions = self.linker.link(text, folded, tokens, mentions, outline or Outline.of(text))
         rejections += _unparsed(folded, Extraction(mentions, rejections))
-        rejections.sort(key=lambda r: (r.start, r.end))
+        rejections.sort(key=attrgetter("start", "end"))
         return Extraction(mentions, rejections)
 
 
