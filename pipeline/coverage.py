@@ -13,7 +13,12 @@ from collections import Counter, defaultdict
 
 from pipeline.records import Extraction
 
-_NUMERAL_RUN = re.compile(r"\d*[xX]{1,4}\d*|\d+|[零〇○一二两三四五六七八九十百千万亿几]+")
+_CHINESE_NUMERALS = "零〇○一二两三四五六七八九十百千万亿几"
+# Digits (with masked digits after them: 20xx, 120xx), masked digits alone (xx), Chinese numerals.
+# The lookahead lets the engine reject a character that starts no run with one test, instead of
+# trying each alternative in turn at every position of the text.
+_NUMERAL_RUN = re.compile(rf"(?=[\dxX{_CHINESE_NUMERALS}])"
+                          rf"(?:\d+(?:[xX]{{1,4}}\d*)?|[xX]{{1,4}}\d*|[{_CHINESE_NUMERALS}]+)")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -23,8 +28,8 @@ def find_numerals(text: str) -> list[tuple[int, int]]:
     for match in _NUMERAL_RUN.finditer(text):
         start, end = match.span()
         run = match.group()
-        latin_around = _LATIN.match(text[start - 1:start] or " ") or _LATIN.match(text[end:end + 1] or " ")
-        if "x" in run.lower() and latin_around:
+        # Few runs hold an x, so look at the neighbouring letters only for those.
+        if ("x" in run or "X" in run) and _latin_around(text, start, end):
             # x inside a Latin word (Xinjiang, max) stands for no digit; keep only real digits.
             digits = re.search(r"\d+", run)
             if digits is None:
@@ -32,6 +37,11 @@ def find_numerals(text: str) -> list[tuple[int, int]]:
             start, end = start + digits.start(), start + digits.end()
         spans.append((start, end))
     return spans
+
+
+def _latin_around(text: str, start: int, end: int) -> bool:
+    """True when a Latin letter touches the run [start, end) on either side."""
+    return bool(_LATIN.match(text[start - 1:start] or " ") or _LATIN.match(text[end:end + 1] or " "))
 
 
 def _pattern(text: str, start: int, end: int) -> str:

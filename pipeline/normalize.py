@@ -6,6 +6,7 @@ because it would change lengths.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -26,12 +27,43 @@ def _table() -> dict[int, int]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _foldable() -> tuple[re.Pattern, dict[str, str]]:
+    """A pattern matching every character `fold` may change, and each such character's replacement.
+
+    The pattern lists the BMP characters of the table one by one (the engine tests those with one
+    table look-up) and covers the few characters beyond the BMP with one range, which the
+    replacement leaves unchanged where the table has no entry: listing them singly would make the
+    engine test every character of the text against each of them in turn.
+    """
+    table = _table()
+    replacements = {chr(code): chr(folded) for code, folded in table.items()}
+    bmp = "".join(re.escape(chr(code)) for code in sorted(table) if code <= 0xFFFF)
+    return re.compile(f"[{bmp}\U00010000-\U0010FFFF]"), replacements
+
+
+def _replace(match: re.Match) -> str:
+    """The folded form of one matched character (itself when only the non-BMP range matched it)."""
+    character = match.group()
+    return _foldable()[1].get(character, character)
+
+
 @lru_cache(maxsize=4)
 def fold(text: str) -> str:
     """Full-width to ASCII and traditional to simplified, keeping the length.
 
+    A simplified report has few characters to change (under 1% in the bundled ones): finding them
+    with one regex scan and replacing each is ten times faster than `str.translate`, which looks up
+    (and mostly fails to find) every character. A text in traditional characters changes one
+    character in three, and there the per-character look-up of `translate` is the cheaper one.
+    Both give the same result; the first 2,000 characters decide which one runs.
     Cached: every stage of one source folds the same text.
     """
-    folded = text.translate(_table())
+    pattern, _ = _foldable()
+    sample = min(len(text), 2000)
+    if len(pattern.findall(text, 0, sample)) * 10 > sample:
+        folded = text.translate(_table())
+    else:
+        folded = pattern.sub(_replace, text)
     assert len(folded) == len(text)
     return folded

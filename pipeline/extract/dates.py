@@ -45,7 +45,8 @@ DATE_PATTERN = rf"""
 """
 
 # Every character a date can begin with; the engine skips all other positions at once.
-_DATE = re.compile(rf"(?=[\dxX〇○零一二三四五六七八九十今去明当])(?:{DATE_PATTERN})", re.VERBOSE)
+DATE_STARTS = r"[\dxX〇○零一二三四五六七八九十今去明当]"
+_DATE = re.compile(rf"(?={DATE_STARTS})(?:{DATE_PATTERN})", re.VERBOSE)
 
 
 def _year_iso(year: str) -> str:

@@ -31,8 +31,12 @@ def clean_numeral(text: str) -> str:
     return _BREAKS.sub("", text)
 
 
+@lru_cache(maxsize=4096)
 def is_vague(text: str) -> bool:
-    """True for numerals that give an order of size but no number: 十几万, 数百, 若干, 三五, 20xx."""
+    """True for numerals that give an order of size but no number: 十几万, 数百, 若干, 三五, 20xx.
+
+    Cached: asked of every quantity, and the same few numerals recur.
+    """
     return bool(_VAGUE.search(text))
 
 
