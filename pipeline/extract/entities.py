@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Collection, Iterable, NamedTuple, Sequence
 
 from pipeline.records import Extraction, Mention
 
@@ -218,6 +218,22 @@ def trie_pattern(words: Iterable[str]) -> str:
     return render(trie)
 
 
+def guarded_trie_pattern(words: Collection[str]) -> str:
+    """trie_pattern for words of two or more characters, led by two cheap tests: a class of their first
+    characters, then a lookahead for a class of their second. Title words start with common characters
+    (主, 副, 市) that are seldom followed by a possible second one, and the engine then stops after the
+    two tests instead of entering the trie; each branch asserts its first character by lookbehind."""
+    by_first: dict[str, set[str]] = {}
+    for word in words:
+        if len(word) < 2:
+            return trie_pattern(words)
+        by_first.setdefault(word[0], set()).add(word[1:])
+    firsts = "".join(sorted(by_first))
+    seconds = "".join(sorted({rest[0] for rests in by_first.values() for rest in rests}))
+    branches = "|".join(f"(?<={re.escape(first)}){trie_pattern(rests)}" for first, rests in sorted(by_first.items()))
+    return f"[{re.escape(firsts)}](?=[{re.escape(seconds)}])(?:{branches})"
+
+
 @dataclass(frozen=True, eq=False)
 class Patterns:
     """Compiled regexes over the lexicons."""
@@ -225,8 +241,11 @@ class Patterns:
     place_words: frozenset[str]
     place_start: re.Pattern  # where a place name may start; place_lengths decides
     place_lengths: dict[str, tuple[int, ...]]  # lengths of the place names by their first two characters, longest first
+    # (length, is a county short form) of the place names each place name starts with, itself included,
+    # longest first: the only prefixes the gazetteer rule has to try
+    place_prefixes: dict[str, tuple[tuple[int, bool], ...]]
     heads_by_ending: dict[str, tuple[str, ...]]  # organisation heads by their last character
-    head_ending: re.Pattern  # any of those last characters
+    head_end: re.Pattern  # the last character of a head, where the text could end one
     org_name: re.Pattern
     person_name: re.Pattern
     title_before: re.Pattern
@@ -251,6 +270,28 @@ def _lengths_by_prefix(words: Iterable[str]) -> dict[str, tuple[int, ...]]:
     return {prefix: tuple(sorted(group, reverse=True)) for prefix, group in lengths.items()}
 
 
+def _place_prefixes(lexicons: Lexicons) -> dict[str, tuple[tuple[int, bool], ...]]:
+    """Built once per lexicon set, so a gazetteer hit is not sliced into every prefix and looked up twice."""
+    county, standalone = lexicons.county_short_forms, lexicons.standalone_places
+    return {
+        word: tuple((length, word[:length] in county) for length in range(len(word), 0, -1)
+                    if word[:length] in county or word[:length] in standalone)
+        for word in lexicons.place_words
+    }
+
+
+def _head_end_pattern(heads: tuple[str, ...]) -> re.Pattern:
+    """The last character of a head where the text could end one: a one-character head, or a longer head's
+    last two characters. Most words ending in a head's last character end in no head (社会, 核心); the
+    lookbehinds rule them out inside the regex engine, before any token is looked up."""
+    lasts = "".join(sorted({head[-1] for head in heads}))
+    endings = sorted({head[-2:] for head in heads})  # a one-character head whole
+    one_char = [re.escape(ending) for ending in endings if len(ending) == 1]
+    two_char = [re.escape(ending) for ending in endings if len(ending) == 2]
+    lookbehinds = [f"(?<={'|'.join(group)})" for group in (one_char, two_char) if group]
+    return re.compile(f"[{re.escape(lasts)}](?:{'|'.join(lookbehinds)})")
+
+
 def _heads_by_ending(heads: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     """Longest first within each ending, so a word is checked only against heads it could end with."""
     grouped: dict[str, list[str]] = {}
@@ -267,15 +308,16 @@ def compile_patterns(lexicons: Lexicons) -> Patterns:
         place_words=words,
         place_start=_place_start_pattern(words),
         place_lengths=_lengths_by_prefix(words),
+        place_prefixes=_place_prefixes(lexicons),
         heads_by_ending=_heads_by_ending(lexicons.org_heads),
-        head_ending=re.compile(f"[{re.escape(''.join(sorted({head[-1] for head in lexicons.org_heads})))}]"),
+        head_end=_head_end_pattern(lexicons.org_heads),
         org_name=re.compile(trie_pattern(lexicons.orgs)),
         person_name=re.compile(trie_pattern(lexicons.persons)),
-        title_before=re.compile(f"(?:{trie_pattern(lexicons.titles_before)})[ \u3000]?"),
-        # 主任 or （主任: an opening bracket spelled into the trie, which starts every alternative with
-        # a literal, so the regex engine skips to their first characters
-        title_after=re.compile(trie_pattern({bracket + title for title in lexicons.titles_after
-                                             for bracket in ("", "(", "（")})),
+        title_before=re.compile(f"(?:{guarded_trie_pattern(lexicons.titles_before)})[ \u3000]?"),
+        # 主任 or （主任: an opening bracket spelled into the words, so one class of first characters
+        # covers both
+        title_after=re.compile(guarded_trie_pattern({bracket + title for title in lexicons.titles_after
+                                                     for bracket in ("", "(", "（")})),
         place_suffix=re.compile(trie_pattern(PLACE_SUFFIXES)),
         place_extension=re.compile(trie_pattern(PLACE_EXTENSIONS)),
     )
@@ -283,35 +325,44 @@ def compile_patterns(lexicons: Lexicons) -> Patterns:
 
 @dataclass(frozen=True)
 class TokenIndex:
-    """Jieba tokens (sorted and not overlapping, as a segmenter writes them) looked up by character offset."""
+    """Jieba tokens (sorted, non-empty and not overlapping, as a segmenter writes them) looked up by
+    character offset. Only the starts are indexed: a set of the ends cost more to build than the
+    bisects that answer `is_end` where it is asked."""
 
     tokens: Sequence[Token]
     starts: list[int]
-    ends: frozenset[int]
 
     @classmethod
     def build(cls, tokens: Sequence[Token]) -> "TokenIndex":
-        return cls(tokens, list(map(itemgetter(0), tokens)), frozenset(map(itemgetter(1), tokens)))
+        return cls(tokens, list(map(itemgetter(0), tokens)))
 
     def at(self, offset: int) -> Token | None:
         """The token covering `offset`, if any."""
-        position = bisect_right(self.starts, offset) - 1
-        if position >= 0 and self.tokens[position][0] <= offset < self.tokens[position][1]:
+        position = bisect_right(self.starts, offset) - 1  # the last token starting at or before offset
+        if position >= 0 and offset < self.tokens[position][1]:
             return self.tokens[position]
         return None
 
     def starting(self, offset: int) -> Token | None:
-        token = self.at(offset)
-        return token if token and token[0] == offset else None
+        position = bisect_right(self.starts, offset) - 1
+        if position >= 0 and self.starts[position] == offset:
+            return self.tokens[position]
+        return None
 
     def ending(self, offset: int) -> Token | None:
-        token = self.at(offset - 1)
-        return token if token and token[1] == offset else None
+        position = bisect_left(self.starts, offset) - 1  # the last token starting before offset
+        if position >= 0 and self.tokens[position][1] == offset:
+            return self.tokens[position]
+        return None
+
+    def is_end(self, offset: int) -> bool:
+        """Whether a word ends at `offset`."""
+        return self.ending(offset) is not None
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A span a rule proposes; `priority` breaks ties between equally long spans of one kind."""
+class Candidate(NamedTuple):
+    """A span a rule proposes; `priority` breaks ties between equally long spans of one kind.
+    A named tuple: thousands are made per text, and a frozen dataclass takes several times longer."""
 
     start: int
     end: int
@@ -324,8 +375,12 @@ def _is_cjk(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff"
 
 
+_CJK_RUN = re.compile("[\u4e00-\u9fff]+")
+
+
 def _all_cjk(text: str) -> bool:
-    return bool(text) and all("\u4e00" <= char <= "\u9fff" for char in text)
+    """Non-empty and all CJK; a regex, as a generator over the characters costs more on every call."""
+    return _CJK_RUN.fullmatch(text) is not None
 
 
 # ---------------------------------------------------------------- places
@@ -340,7 +395,7 @@ def _word_aligned(text: str, start: int, end: int, index: TokenIndex, lexicons: 
         return first[0] == start and first[1] == end and first[2].startswith("ns")
     if first[0] != start and not (start - first[0] == 1 and text[first[0]] in MOVE_VERBS + "我全"):
         return False
-    if end in index.ends:
+    if index.is_end(end):
         return True
     last = index.at(end - 1)
     return last is not None and (last[2].startswith("ns") or text[end] in "市省县区州盟旗镇乡村港湾段式籍")
@@ -353,25 +408,24 @@ def _place_hits(text: str, patterns: Patterns) -> list[tuple[int, str]]:
     hits = []
     for match in patterns.place_start.finditer(text):
         start = match.start()
-        candidates = lengths.get(text[start:start + 2])
-        if candidates:
-            name = next((text[start:start + n] for n in candidates if text[start:start + n] in words), None)
-            if name:
+        for length in lengths.get(text[start:start + 2], ()):
+            name = text[start:start + length]
+            if name in words:
                 hits.append((start, name))
+                break
     return hits
 
 
-def _gazetteer_places(text: str, index: TokenIndex, lexicons: Lexicons, hits: list[tuple[int, str]]) -> list[Candidate]:
-    words = lexicons.standalone_places
+def _gazetteer_places(text: str, index: TokenIndex, lexicons: Lexicons, patterns: Patterns,
+                      hits: list[tuple[int, str]]) -> list[Candidate]:
     found = []
     for start, name in hits:
-        for length in range(len(name), 0, -1):
-            prefix = name[:length]
-            if prefix in lexicons.county_short_forms:
+        for length, county in patterns.place_prefixes[name]:
+            if county:
                 if _county_short_form_ok(text, start, start + length, index, lexicons):
                     found.append(Candidate(start, start + length, "place", "place.county", 2))
                     break
-            elif prefix in words and _word_aligned(text, start, start + length, index, lexicons):
+            elif _word_aligned(text, start, start + length, index, lexicons):
                 found.append(Candidate(start, start + length, "place", "place.gazetteer", 2))
                 break
     return found
@@ -417,7 +471,7 @@ def _route_places(text: str, index: TokenIndex, lexicons: Lexicons) -> list[Cand
     found = []
     for match in ROUTE_SUFFIX.finditer(text):
         end = match.end()
-        if end not in index.ends:
+        if not index.is_end(end):
             continue
         route_start = _line_number_start(text, match.start())
         for length in (2, 3, 4):
@@ -464,12 +518,13 @@ def _abbreviation_places(text: str, index: TokenIndex, lexicons: Lexicons) -> li
     for match in re.finditer(f"[{MOVE_VERBS}]([\u4e00-\u9fff])", text):
         start = match.start(1)
         char = match.group(1)
-        verb_token = index.at(start - 1)
-        if text[match.start()] == "驻" and char not in NOT_STATIONED and any(
-                text.startswith(noun, start + 1) for noun in STATIONED_NOUNS):
+        if text[match.start()] == "驻" and char not in NOT_STATIONED and text.startswith(STATIONED_NOUNS, start + 1):
             found.append(Candidate(start, start + 1, "place", "place.abbreviation", 1))
             continue
-        if char not in lexicons.province_abbreviations or verb_token is None:
+        if char not in lexicons.province_abbreviations:  # most matches: looked at before any token lookup
+            continue
+        verb_token = index.at(start - 1)
+        if verb_token is None:
             continue
         token = index.at(start)
         alone = token is not None and token[0] == start and token[1] == start + 1 and verb_token[0] == start - 1
@@ -483,7 +538,9 @@ def _region_compounds(text: str, index: TokenIndex, lexicons: Lexicons) -> list[
     """京津冀, 川渝, 苏皖鲁豫: runs of province abbreviations that jieba keeps as one word."""
     abbreviations = "".join(sorted(lexicons.province_abbreviations))
     found = []
-    for match in re.finditer(f"[{abbreviations}]{{2,5}}", text):
+    # [A][A]{1,4}, not [A]{2,5}: a pattern opening with a repeat gives the engine no first character to
+    # skip to, so it would be tried at every position
+    for match in re.finditer(f"[{abbreviations}][{abbreviations}]{{1,4}}", text):
         start, end = match.span()
         token = index.starting(start)
         weak = any(char in WEAK_ABBREVIATIONS for char in match.group())
@@ -516,7 +573,7 @@ def _suffix_places(text: str, index: TokenIndex, lexicons: Lexicons, patterns: P
     found = []
     for match in patterns.place_suffix.finditer(text):
         start, end = match.span()
-        if end not in index.ends:
+        if not index.is_end(end):
             continue
         token = index.at(start)
         if token is not None and token[0] < start:
@@ -548,7 +605,7 @@ def _extend_places(text: str, places: list[Candidate], index: TokenIndex, patter
     extended = []
     for place in places:
         match = patterns.place_extension.match(text, place.end)
-        if match and match.end() in index.ends:
+        if match and index.is_end(match.end()):
             extended.append(Candidate(place.start, match.end(), "place", "place.extension", 3))
     return extended
 
@@ -601,8 +658,10 @@ def _org_head(token_text: str, flag: str, heads_by_ending: dict[str, tuple[str, 
     """The organisation head a word ends with (司法局 → 局, 省委 → 委), unless the word is an everyday one."""
     if token_text in NOT_BODIES and token_text not in GOVERNMENT_HEADS:
         return None
-    head = next((h for h in heads_by_ending.get(token_text[-1], ()) if token_text.endswith(h)), None)
-    if head is None:
+    for head in heads_by_ending.get(token_text[-1], ()):
+        if token_text.endswith(head):
+            break
+    else:
         return None
     if len(head) == 1 and len(token_text) == 2 and token_text[0] not in "省市区县镇乡委团党纪监":
         return None
@@ -617,13 +676,16 @@ def _organisations(text: str, index: TokenIndex, lexicons: Lexicons, patterns: P
     for match in patterns.org_name.finditer(text):
         start, end = match.span()
         token = index.at(start)
-        if token and token[0] == start and (end in index.ends or text.startswith(MEMBER_WORDS, end)):
+        if token and token[0] == start and (index.is_end(end) or text.startswith(MEMBER_WORDS, end)):
             found.append(Candidate(start, end, "org", "org.gazetteer", 4))
     known_ends = {c.end: c.start for c in found}
-    # only words ending in a head's last character; finding those characters first skips most words
-    head_ends = index.ends.intersection([match.end() for match in patterns.head_ending.finditer(text)])
-    for token_end in sorted(head_ends):
-        token_start, _, flag = index.ending(token_end)
+    # only words ending where the text could end a head; finding those places first skips most words
+    for match in patterns.head_end.finditer(text):
+        token_end = match.end()
+        token = index.ending(token_end)
+        if token is None:
+            continue
+        token_start, _, flag = token
         head = _org_head(text[token_start:token_end], flag, patterns.heads_by_ending)
         if head is None:
             continue
@@ -663,7 +725,7 @@ def _org_span(text: str, head_start: int, end: int, head: str, index: TokenIndex
         describes = word in DESCRIPTIVE_BODY_WORDS or word.startswith(DETERMINERS)
         if not numbered and (not _all_cjk(word) or not token[2].startswith(("n", "j", "vn", "a", "b")) or describes):
             break
-        if word in NOT_BODIES or any(word.endswith(h) for h in INSTITUTION_HEADS) or len(word) == 1 and not numbered:
+        if word in NOT_BODIES or word.endswith(INSTITUTION_HEADS) or len(word) == 1 and not numbered:
             break
         body_start = token[0]
     if head in GOVERNMENT_HEADS:
@@ -877,7 +939,7 @@ def extract_entities(text: str, tokens: Sequence[Token]) -> Extraction:
     patterns = compile_patterns(lexicons)
     index = TokenIndex.build(tokens)
     hits = _place_hits(text, patterns)
-    places = _gazetteer_places(text, index, lexicons, hits)
+    places = _gazetteer_places(text, index, lexicons, patterns, hits)
     places += _abbreviation_places(text, index, lexicons)
     places += _region_compounds(text, index, lexicons)
     places += _suffix_places(text, index, lexicons, patterns)

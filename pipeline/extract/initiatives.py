@@ -61,6 +61,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from operator import itemgetter
 from types import MappingProxyType
+from typing import NamedTuple
 
 from pipeline.records import Extraction, Mention, Rejection
 from pipeline.resources import LEXICONS
@@ -202,8 +203,10 @@ def load_lexicon() -> InitiativeLexicon:
     )
 
 
-@dataclass(frozen=True)
-class _Found:
+class _Found(NamedTuple):
+    """A candidate span; a named tuple, since thousands are made per text and a frozen
+    dataclass takes several times longer to build."""
+
     start: int
     end: int
     label: str
@@ -283,6 +286,8 @@ _DIGIT_FORMULA = re.compile(rf"[\dA-Z]+(?:\s?[+×]\s?[\dA-Z]+)+[{_CJK}]*|\d{{3,}
 # Shapes that make a quoted programme a formula (see _formula_shaped).
 _DOUBLE_FORMULA = re.compile(rf"双[{_CJK}]|双[{_CJK}]双[{_CJK}](?:[+×][\dA-Z]+)?|双(?:{_DIGIT_FORMULA.pattern})")
 _COUNTED_DIGITS = re.compile(rf"[{SMALL}]个\d+")
+# A character every shape rule of is_formula_name needs: a digit or capital (_DIGIT_FORMULA), 双, a numeral.
+_SHAPE_CHARACTER = re.compile(rf"[\dA-Z双{NUMERALS}]")
 
 
 def _counting_numerals(name: str) -> list[int]:
@@ -316,6 +321,8 @@ def is_formula_name(name: str, lexicon: InitiativeLexicon) -> bool:
         return False
     if lexicon.known.get(name, "campaign") != "campaign":
         return True
+    if not _SHAPE_CHARACTER.search(name):  # most quoted names: no shape rule below can hold
+        return False
     if _DIGIT_FORMULA.fullmatch(name):
         return True
     if _DIGIT.search(name) or _MASKED.search(name) or name.endswith(_SHAPE_HONOURS):
@@ -415,7 +422,7 @@ def _quoted_initiatives(text: str, lexicon: InitiativeLexicon,
             name = text[start + 1:end - 1]
             after = text[end:end + 12]
             before = text[max(0, start - 8):start]
-            if _PLAN.fullmatch(name) and after.startswith("普法"):
+            if after.startswith("普法") and _PLAN.fullmatch(name):
                 decided.append((start, end + 2, name + "普法", "formula", "quoted-plan-period"))
             elif is_formula_name(name, lexicon) and not after.startswith(("热线", "服务热线", "便民热线")):
                 decided.append((start, end, name, "formula", "quoted-formula"))
@@ -604,6 +611,9 @@ _GLOSSARY = re.compile(r"^[［\[]\d+[］\]]\s*([^：:\n]{2,16})[：:]\s*\n?([^\n
 def _glossary(text: str, lexicon: InitiativeLexicon) -> dict[str, tuple[int, int]]:
     """Glossary entries (［3］五互一共：definition) naming a formula: label → definition span."""
     entries: dict[str, tuple[int, int]] = {}
+    # most texts have no glossary, and the ^-anchored regex would be tried at every position of them
+    if "［" not in text and "[" not in text:
+        return entries
     for m in _GLOSSARY.finditer(text):
         name = m.group(1).strip()
         bare = re.sub(r"[“”]", "", name)
@@ -629,6 +639,32 @@ def _glossary_candidates(text: str, masked: str, glossary: dict[str, tuple[int, 
 
 
 # ---------------------------------------------------------------- propagation
+# Labels that may repeat open with a numeral or 双.
+_LABEL_INITIALS = NUMERALS + "双"
+
+
+def _label_occurrences(text: str, labels: set[str]) -> list[tuple[int, str]]:
+    """(start, label) of the non-overlapping occurrences of each label (two or more characters), as
+    str.find from the end of the last one finds them label by label, but in one pass over the
+    text per first character instead of one per label: a text holds dozens of labels, and a scan
+    per label was most of the propagation time. Labels open with numerals, which are rare, so
+    few positions are looked at; the order is by first character, then by position."""
+    by_initial: dict[str, dict[str, list[str]]] = {}
+    for label in sorted(labels):
+        by_initial.setdefault(label[0], {}).setdefault(label[:2], []).append(label)
+    next_start = dict.fromkeys(labels, 0)  # where the next occurrence of each label may start
+    found = []
+    for initial, by_opening in by_initial.items():
+        start = text.find(initial)
+        while start != -1:
+            for label in by_opening.get(text[start:start + 2], ()):
+                if start >= next_start[label] and text.startswith(label, start):
+                    found.append((start, label))
+                    next_start[label] = start + len(label)
+            start = text.find(initial, start + 1)
+    return found
+
+
 def _select(candidates: list[_Found]) -> list[_Found]:
     """Quoted names first, then longer spans; no two kept spans overlap."""
     starts: list[int] = []
@@ -642,6 +678,12 @@ def _select(candidates: list[_Found]) -> list[_Found]:
         ends.insert(index, cand.end)
         kept.append(cand)
     return sorted(kept, key=lambda c: c.start)
+
+
+def _select_more(kept: list[_Found], more: list[_Found]) -> list[_Found]:
+    """`_select` over the kept spans and more; with nothing more, the kept spans (already
+    selected and in text order) are the answer, and sorting them again is skipped."""
+    return _select(kept + more) if more else kept
 
 
 def _list_neighbours(masked: str, kept: list[_Found], lexicon: InitiativeLexicon,
@@ -667,19 +709,16 @@ def _list_neighbours(masked: str, kept: list[_Found], lexicon: InitiativeLexicon
 def _repeated_labels(masked: str, kept: list[_Found], bounds: _Bounds) -> list[_Found]:
     """A formula label found once marks its bare repetitions elsewhere in the text; long
     single-numeral labels (十件民生实事) are left out, as bare they read as counts."""
-    labels = {c.label for c in kept if c.subtype == "formula" and c.label[0] in NUMERALS + "双"
+    labels = {c.label for c in kept if c.subtype == "formula" and c.label[0] in _LABEL_INITIALS
               and not _DIGIT.search(c.label)
               and (2 <= len(c.label) <= 4 or len(_counting_numerals(c.label)) >= 2)}
     found = []
-    for label in labels:
-        s = masked.find(label)
-        while s != -1:
-            e = s + len(label)
-            if _free_left(masked, s) and _free_right(masked, e) and (
-                    e >= len(masked) or not _is_cjk(masked[e]) or bounds.aligned(s, e)
-                    or masked.startswith(_LABEL_FOLLOWERS, e)):
-                found.append(_Found(s, e, label, "formula", "repeated-label"))
-            s = masked.find(label, e)
+    for s, label in _label_occurrences(masked, labels):
+        e = s + len(label)
+        if _free_left(masked, s) and _free_right(masked, e) and (
+                e >= len(masked) or not _is_cjk(masked[e]) or bounds.aligned(s, e)
+                or masked.startswith(_LABEL_FOLLOWERS, e)):
+            found.append(_Found(s, e, label, "formula", "repeated-label"))
     return found
 
 
@@ -793,7 +832,10 @@ def _echo_list(text: str, end: int, head: str) -> list[tuple[int, int]]:
     """Items in the rest of the sentence that each start with the formula's head (进课表、进课本)."""
     if not head:
         return []
-    for m in _ECHO_ITEMS.finditer(text, end, _clause_end(text, end, 120)):
+    stop = _clause_end(text, end, 120)
+    if text.find("、" + head, end, stop) == -1:  # every such list holds 、 + head; most clauses have none
+        return []
+    for m in _ECHO_ITEMS.finditer(text, end, stop):
         if m.group(1) == head:
             return _split_items(text, *m.span())
     return []
@@ -806,7 +848,9 @@ def _preceding_list(text: str, start: int, end: int, head: str) -> list[tuple[in
     if end < len(text) and _is_cjk(text[end]) and not text.startswith(_MEMBER_CLOSERS, end):
         return []
     window_start = max(0, start - 80)
-    list_end = _PRECEDING_TAIL.search(text, window_start, start).start()
+    # the tail is at most 7 characters and ends at most one before `start` ($ may match before a
+    # final \n), so searching the last 8 characters finds the same leftmost match as the window
+    list_end = _PRECEDING_TAIL.search(text, max(window_start, start - 8), start).start()
     breaks = [m for m in _CLAUSE_BREAK.finditer(text, window_start, list_end)]
     clause_start = breaks[-1].end() if breaks else window_start
     if (breaks and breaks[-1].group() == "”" or "、" not in text[clause_start:list_end]
@@ -865,9 +909,9 @@ def extract_initiatives(text: str, tokens: Sequence[tuple[int, int]]) -> Extract
     candidates += _bare_candidates(masked, lexicon, bounds)
     candidates += _glossary_candidates(text, masked, glossary)
     kept = _select(candidates)
-    kept = _select(kept + _list_neighbours(masked, kept, lexicon, bounds))
-    kept = _select(kept + _repeated_labels(masked, kept, bounds))
-    kept = _select(kept + _first_parts(masked, kept, bounds, lexicon))
+    kept = _select_more(kept, _list_neighbours(masked, kept, lexicon, bounds))
+    kept = _select_more(kept, _repeated_labels(masked, kept, bounds))
+    kept = _select_more(kept, _first_parts(masked, kept, bounds, lexicon))
     mentions = []
     for found in kept:
         extra: dict = {"subtype": found.subtype}
