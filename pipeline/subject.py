@@ -25,7 +25,7 @@ import logging
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 
@@ -58,6 +58,7 @@ LINKING_CHARS = frozenset("达近超约逾为至")
 MAX_LEFT_TOKENS = 16
 MAX_RIGHT_TOKENS = 10
 MAX_SUBJECT_CHARS = 24
+MAX_KNOWN_BOUNDARIES = 200_000
 # A boundary joins two tokens into one phrase at this probability or above.
 JOIN_THRESHOLD = 0.5
 MODEL_FILE = "ranker.joblib"
@@ -288,6 +289,21 @@ class BoundaryModel:
     opening_rates: dict[str, int]
     counted_rates: dict[str, int]
 
+    # Join probabilities (leftwards, rightwards) by the words and tags a boundary's features read:
+    # the same boundaries (地区|生产总值) recur across reports. Emptied when it grows large.
+    known: dict[tuple[str, ...], tuple[float, float]] = field(default_factory=dict, compare=False, repr=False)
+
+    def joins(self, ctx: _Context, j: int) -> tuple[float, float]:
+        """How likely token j and token j+1 belong to one phrase, growing it leftwards and rightwards."""
+        key = (ctx.words[j], ctx.words[j + 1], ctx.tag(j - 1), ctx.tags[j], ctx.tags[j + 1])
+        found = self.known.get(key)
+        if found is None:
+            if len(self.known) >= MAX_KNOWN_BOUNDARIES:
+                self.known.clear()
+            features = self.features(ctx, j)
+            found = self.known[key] = (self.left.probability(features), self.right.probability(features))
+        return found
+
     def features(self, ctx: _Context, j: int) -> list[str]:
         """Evidence that token j and token j+1 belong to one phrase."""
         w1, w2 = ctx.words[j], ctx.words[j + 1]
@@ -308,20 +324,15 @@ class _Boundaries:
     def __init__(self, ctx: _Context, model: BoundaryModel | None):
         self.ctx = ctx
         self.model = model
-        self.features: dict[int, list[str]] = {}
-        self.probability: dict[str, dict[int, float]] = {"left": {}, "right": {}}
+        self.probability: dict[int, tuple[float, float]] = {}
 
     def joins(self, j: int, direction: str = "left") -> float:
         """Whether token j+1 (growing left) or token j (growing right) joins the phrase."""
-        known = self.probability[direction]
-        if j not in known:
+        if j not in self.probability:
             if self.model is None or not 0 <= j < len(self.ctx.tokens) - 1:
                 return 0.0
-            if j not in self.features:
-                self.features[j] = self.model.features(self.ctx, j)
-            classifier = self.model.left if direction == "left" else self.model.right
-            known[j] = classifier.probability(self.features[j])
-        return known[j]
+            self.probability[j] = self.model.joins(self.ctx, j)
+        return self.probability[j][direction == "right"]
 
 
 def _extend_left(ctx: _Context, boundaries: _Boundaries, head: int, floor: int) -> int:
