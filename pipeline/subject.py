@@ -108,16 +108,18 @@ def _split_tokens(text: str, tokens: list[Token], spans: list[Span]) -> list[Tok
     return out
 
 
-# A quoted name (“十四五”, “一带一路”) and a short parenthesis inside a noun phrase (高速(一级)公路,
-# 镇(街道)) are parts of the phrase: their numerals name rather than count, their 、 lists no items.
-# A word the tagger calls a numeral without a digit or numeral in it (年|吞吐量, 月|访问量, 服务|点).
+# A word the tagger calls a numeral without a digit or numeral in it (年|吞吐量, 月|访问量, 服务|点),
+# unless a number comes right before it (2025|年).
 NUMERAL_FREE = re.compile(r"[^\d〇零一二两三四五六七八九十百千万亿几半]+")
 NUMBER_END = re.compile(r"[\dxX〇零一二两三四五六七八九十百千万亿几半]$")
+# A quoted name (“十四五”, “一带一路”) and a short parenthesis inside a noun phrase (高速(一级)公路,
+# 镇(街道)) are parts of the phrase: their numerals name rather than count, their 、 lists no items.
 QUOTED_NAME = re.compile(r"“[^“”\n]{1,20}”")
 SHORT_PARENTHESIS = re.compile(r"[(（][^()（），,。；;：:\n]{1,8}[)）]")
 
 
 def _tokens_inside(pattern: re.Pattern, text: str, starts: list[int]) -> set[int]:
+    """Indexes of the tokens that start inside a match of `pattern`."""
     inside = set()
     for match in pattern.finditer(text):
         inside.update(range(bisect.bisect_left(starts, match.start()), bisect.bisect_left(starts, match.end())))
@@ -196,9 +198,11 @@ class Window:
 def _window(ctx: _Context, span: Span) -> Window:
     q_first = ctx.first_token(span[0])
     q_last = ctx.first_token(span[1]) - 1
-    k = q_first - 1  # leftwards only a clause break or another quantity ends the window: the
+    # Leftwards only a clause break or another quantity ends the window: the boundary classifiers
+    # judge a numeral inside a name (二三产业, 千人口床位数) and the stop before a year.
+    k = q_first - 1
     while k >= 0 and not ctx.breaks[k] and not ctx.quantity_token[k] and q_first - k <= MAX_LEFT_TOKENS:
-        k -= 1       # boundary classifiers judge a numeral inside a name (二三产业, 千人口床位数)
+        k -= 1
     right = q_last + 1
     grade_end = ctx.span_end_at.get(span[1])
     if grade_end is not None and ctx.text[grade_end - 1] == "级":  # 6个|千亿级|产业集群 counts 产业集群
