@@ -55,9 +55,15 @@ def _print_frame(frame, fmt: Format) -> None:
         with_width = frame.copy()
         for column in with_width.columns:
             if with_width[column].dtype == object:
-                with_width[column] = with_width[column].map(
-                    lambda v: v if not isinstance(v, str) or len(v) <= 60 else v[:57] + "...")
-        typer.echo(with_width.to_string(index=False))
+                with_width[column] = with_width[column].map(_cell)
+        typer.echo(with_width.to_string(index=False, na_rep=""))
+
+
+def _cell(value):
+    """A table cell: long text cut to 60 characters, a missing value (no subject, no actor) blank."""
+    if value is None:
+        return ""
+    return value if not isinstance(value, str) or len(value) <= 60 else value[:57] + "..."
 
 
 @app.command()

@@ -91,6 +91,8 @@ def test_query_and_facts_read_the_dataset(small_corpus, tmp_path):
     assert rows and all(r["kind"] == "money" and r["value"] >= 1e4 for r in rows)
     result = invoke("facts", "--kind", "percent", "--contains", "增长", "--data", out, "--format", "json")
     assert all("增长" in json.loads(line)["sentence"] for line in result.output.splitlines())
+    table = invoke("query", "SELECT text, NULL AS actor FROM facts LIMIT 3", "--data", out).output
+    assert "NaN" not in table and "None" not in table  # a missing value shows blank
 
 
 def test_coverage_accounts_for_every_numeral(tmp_path):
