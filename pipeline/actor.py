@@ -38,7 +38,8 @@ MODIFIER_AFTER = re.compile(r"^\s*(?:的|之)")
 _START = itemgetter(0)
 
 
-NOUN_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "nl", "ng", "j", "l", "b", "s"})
+# Tags of the words a body's name is made of (区级|机关, 社区|清扫队): nouns and modifiers, no verbal noun.
+BODY_WORD_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "nl", "ng", "j", "l", "b", "s"})
 # A clause opening with a word of these parts of speech (verb, adverb, preposition) has no subject.
 PREDICATE_TAGS = frozenset({"v", "vd", "vi", "d", "p", "ad"})
 # A clause opening with one of these continues the previous clause's agent.
@@ -99,7 +100,7 @@ def generic_bodies(sentence: str, tokens: list[tuple[int, int, str]]) -> list[En
             i = _token_starting_at(tokens, clause + len(OPENER.match(sentence, clause, end).group()))
             if i is not None:
                 j = i
-                while j < len(tokens) and tokens[j][1] <= end and tokens[j][2] in NOUN_TAGS:
+                while j < len(tokens) and tokens[j][1] <= end and tokens[j][2] in BODY_WORD_TAGS:
                     j += 1
                 if (j > i and j < len(tokens) and tokens[j][2] in PREDICATE_TAGS
                         and not MEASURE_VERB.match(sentence, tokens[j][0])):

@@ -160,6 +160,11 @@ class _Context:
         """A word tagged as a numeral with no number in or right before it (年|吞吐量, but not 2025|年)."""
         return bool(NUMERAL_FREE.fullmatch(self.words[k])) and (k == 0 or not NUMBER_END.search(self.words[k - 1]))
 
+    def closes_left_window(self, k: int) -> bool:
+        """Whether token k ends the window before a quantity: a clause break or another quantity.
+        Numerals inside it are left to the boundary classifiers (二三产业, 千人口床位数, 2025年|…)."""
+        return self.breaks[k] or self.quantity_token[k]
+
     def first_token(self, pos: int) -> int:
         return bisect.bisect_left(self.starts, pos)
 
@@ -198,10 +203,8 @@ class Window:
 def _window(ctx: _Context, span: Span) -> Window:
     q_first = ctx.first_token(span[0])
     q_last = ctx.first_token(span[1]) - 1
-    # Leftwards only a clause break or another quantity ends the window: the boundary classifiers
-    # judge a numeral inside a name (二三产业, 千人口床位数) and the stop before a year.
     k = q_first - 1
-    while k >= 0 and not ctx.breaks[k] and not ctx.quantity_token[k] and q_first - k <= MAX_LEFT_TOKENS:
+    while k >= 0 and not ctx.closes_left_window(k) and q_first - k <= MAX_LEFT_TOKENS:
         k -= 1
     right = q_last + 1
     grade_end = ctx.span_end_at.get(span[1])

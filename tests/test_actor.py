@@ -67,10 +67,6 @@ def test_a_clause_without_a_subject_continues_the_sentence_topic(segmenter, sent
     assert actor_at(sentence, orgs(sentence, *names), sentence.index(fact), tags) == expected
 
 
-def tokens_of(segmenter, sentence: str) -> list[tuple[int, int, str]]:
-    return segmenter.tokens(sentence)
-
-
 @pytest.mark.parametrize("sentence, fact, expected", [
     # A generic body in agent position acts: before a preposition, an adverb or a verb.
     ("几年来社区对辖区内的困难军属走访慰问达200多人次。", "200多人次", "社区"),
@@ -84,6 +80,5 @@ def tokens_of(segmenter, sentence: str) -> list[tuple[int, int, str]]:
     ("企业研发投入增长12%。", "12%", None),
 ])
 def test_generic_bodies_act_in_agent_position(segmenter, sentence, fact, expected):
-    tokens = tokens_of(segmenter, sentence)
-    bodies = generic_bodies(sentence, tokens)
+    bodies = generic_bodies(sentence, segmenter.tokens(sentence))
     assert actor_at(sentence, bodies, sentence.index(fact), tags_of(segmenter, sentence)) == expected

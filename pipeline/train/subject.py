@@ -88,7 +88,7 @@ def _boundary_rows(source: SourceText, records: list[dict], features) -> dict[st
         inside = [(features(ctx, j), 1) for j in range(first, last)]
         rows["left"] += inside
         rows["right"] += inside
-        if first > 0 and not ctx.breaks[first - 1] and not ctx.quantity_token[first - 1]:
+        if first > 0 and not ctx.closes_left_window(first - 1):
             rows["left"].append((features(ctx, first - 1), 0))
         if last + 1 < len(ctx.tokens) and not ctx.barriers[last + 1]:
             rows["right"].append((features(ctx, last), 0))
