@@ -8,6 +8,7 @@ uninterrupted run would have.
 from __future__ import annotations
 
 import bisect
+import gc
 import hashlib
 import json
 import os
@@ -134,10 +135,19 @@ def _fact_id(content_hash: str, kind: str, start: int, end: int) -> str:
 _worker_extractor: Extractor | None = None
 
 
+# Extraction allocates millions of short-lived tuples, nearly all freed by reference counting;
+# at Python's default (a young-generation collection every 700 allocations) the cycle collector
+# takes about a tenth of extract time finding nothing. Workers collect less often, and leave
+# what was loaded before extracting (dictionaries, models) out of every collection.
+WORKER_GC_THRESHOLD = 100_000
+
+
 def _init_worker() -> None:
     """Build the segmenter and models once per worker process."""
     global _worker_extractor
     _worker_extractor = Extractor()
+    gc.freeze()
+    gc.set_threshold(WORKER_GC_THRESHOLD)
 
 
 def _work(job: tuple[str, str]) -> list[dict]:
@@ -217,9 +227,14 @@ def _map(work: Callable[[T], R], items: list[T], jobs: int) -> Iterator[R]:
     """`work` over `items` in input order, in this process or in `jobs` worker processes."""
     global _worker_extractor
     if jobs <= 1 or len(items) <= 1:
+        threshold = gc.get_threshold()
         _init_worker()
-        yield from map(work, items)
-        _worker_extractor = None  # its dictionaries and models are not needed afterwards
+        try:
+            yield from map(work, items)
+        finally:
+            _worker_extractor = None  # its dictionaries and models are not needed afterwards
+            gc.unfreeze()
+            gc.set_threshold(*threshold)
         return
     with get_context("spawn").Pool(jobs, initializer=_init_worker) as pool:
         yield from pool.imap(work, items, chunksize=1)

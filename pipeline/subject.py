@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 
 Token = tuple[int, int, str]
@@ -126,12 +127,36 @@ def _tokens_inside(pattern: re.Pattern, text: str, starts: list[int]) -> set[int
     return inside
 
 
+# Characters that end a sentence and are always a token of their own and a clause break.
+SENTENCE_ENDS = re.compile(r"[。；;\n]")
+
+
+def _sentences_with_quantities(text: str, tokens: list[Token], spans: list[Span]) -> list[Token]:
+    """The tokens of the sentences that hold a quantity, each with the end of the sentence
+    before it, in text order. A subject never crosses a sentence end, and most of a report's
+    words lie in sentences without a quantity."""
+    ends = [match.start() for match in SENTENCE_ENDS.finditer(text)]
+    starts = list(map(itemgetter(0), tokens))
+    ranges = []
+    for start, end in spans:
+        before = bisect.bisect_left(ends, start) - 1
+        after = bisect.bisect_left(ends, end)
+        first = bisect.bisect_right(starts, ends[before]) - 1 if before >= 0 else 0
+        last = bisect.bisect_right(starts, ends[after]) if after < len(ends) else len(tokens)
+        if ranges and first < ranges[-1][1]:
+            ranges[-1] = (ranges[-1][0], max(last, ranges[-1][1]))
+        else:
+            ranges.append((first, last))
+    return [token for first, last in ranges for token in tokens[first:last]]
+
+
 class _Context:
-    """Tokens of one text with quantity spans marked, for candidate generation."""
+    """Tokens of the sentences of one text that hold a quantity, with quantity spans marked,
+    for candidate generation. Token indexes count these tokens only."""
 
     def __init__(self, text: str, tokens: list[Token], spans: list[Span]):
         self.text = text
-        self.tokens = _split_tokens(text, tokens, spans)
+        self.tokens = _split_tokens(text, _sentences_with_quantities(text, tokens, sorted(spans)), spans)
         self.starts = [t[0] for t in self.tokens]
         self.ends = [t[1] for t in self.tokens]
         self.spans = spans

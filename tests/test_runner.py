@@ -1,6 +1,7 @@
 """Batch runs: idempotent, parallel-safe, resumable after a kill, never half-written."""
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import signal
@@ -34,6 +35,13 @@ def test_every_fact_points_at_its_source_text(small_corpus, tmp_path):
     for fact in tables["facts"].itertuples():
         assert texts[fact.source][fact.start:fact.end] == fact.text
     assert set(tables["facts"]["doc_id"].dropna()) <= set(tables["documents"]["doc_id"])
+
+
+def test_extracting_in_process_restores_the_callers_garbage_collection(small_corpus):
+    before = gc.get_threshold()
+    records = [r for file_records, _ in runner.extract_records([small_corpus]) for r in file_records]
+    assert records and gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
 
 
 def test_a_second_run_changes_nothing(small_corpus, tmp_path):

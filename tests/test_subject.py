@@ -5,6 +5,7 @@ import pytest
 
 from pipeline.resources import CORPORA, MODELS
 from pipeline.subject import LinearModel, SubjectRanker, clause_opening_rates, counted_rates, nearest_noun_subject
+from pipeline.subject import _sentences_with_quantities as sentences_with_quantities
 from pipeline.subject import _split_tokens as split_tokens
 from pipeline.train.subject import lenient_match, read_jsonl, score, train_subject
 
@@ -171,6 +172,20 @@ def test_every_span_gets_an_answer_and_none_without_spans(ranker, segmenter):
     assert len(subjects) == len(spans) == 4
     assert subjects[1:] == ["退伍军人", "“三老”人员", "革命残疾军人"]
     assert ranker.subjects(text, segmenter.tokens(text), []) == []
+
+
+def test_a_sentence_reads_the_same_among_others_as_alone(ranker, segmenter):
+    """Only sentences with a quantity are read, each after the end of the one before it."""
+    alone = "走访困难群众，发放慰问金15.6万元，新建学校12所；"
+    text = "会议强调，要加强统筹。各地积极行动，成效明显。" + alone + "下一步继续推进。\n年末常住人口300万人。"
+    quantities = ["15.6万元", "12所", "300万人"]
+    spans = [(text.index(q), text.index(q) + len(q)) for q in quantities]
+    subjects = ranker.subjects(text, segmenter.tokens(text), spans)
+    alone_spans = [(alone.index(q), alone.index(q) + len(q)) for q in quantities[:2]]
+    assert subjects[:2] == ranker.subjects(alone, segmenter.tokens(alone), alone_spans) == ["慰问金", "学校"]
+    assert subjects[2] == "年末常住人口"
+    kept = "".join(text[start:end] for start, end, _ in sentences_with_quantities(text, segmenter.tokens(text), spans))
+    assert kept == "。" + alone + "\n年末常住人口300万人。"
 
 
 def test_lenient_match_accepts_a_shared_head():
