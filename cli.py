@@ -9,6 +9,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Optional
 
+import orjson
 import typer
 
 # The commands import the heavy stages themselves (pandas and pyarrow for the dataset, datasketch
@@ -101,13 +102,13 @@ def extract(
 
     tmp = jsonl.with_name(f".{jsonl.name}.{os.getpid()}.tmp")
     written = skipped = 0
-    with open(tmp, "w", encoding="utf-8") as handle:
+    with open(tmp, "wb") as handle:
         for records, skips in runner.extract_records(paths, jobs=jobs):
             for skip in skips:
                 typer.echo(f"skipped {skip.path}: {skip.reason} ({skip.detail})", err=True)
             skipped += len(skips)
             for record in records:
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                handle.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
             written += len(records)
     os.replace(tmp, jsonl)
     typer.echo(f"{written} records written to {jsonl} ({skipped} files skipped)", err=True)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
+import orjson
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -123,7 +124,7 @@ def publish(out_dir: Path, outcomes: Iterable[dict], report: dict) -> Path:
     for outcome in outcomes:
         if outcome["status"] not in ("processed", "cached"):
             continue
-        part = json.loads(Path(outcome["part"]).read_text(encoding="utf-8"))
+        part = orjson.loads(Path(outcome["part"]).read_bytes())
         fresh = set()
         for doc in part["documents"]:
             if doc["doc_id"] in seen_docs:

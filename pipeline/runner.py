@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import gc
 import hashlib
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -22,6 +21,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import TypeVar
 
+import orjson
 from tqdm import tqdm
 
 from pipeline import clean
@@ -174,13 +174,13 @@ def _work_on_source(source: Source, cache_dir: Path) -> dict:
     except Exception as err:  # one bad file must not stop the run; the report names it
         return outcome | {"status": "failed", "reason": "extraction-error",
                           "detail": f"{type(err).__name__}: {err}"}
-    _write_atomically(part, json.dumps(result, ensure_ascii=False))
+    _write_atomically(part, orjson.dumps(result))
     return outcome | {"status": "processed"}
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_bytes(data)
     os.replace(tmp, path)
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple
 
 Token = tuple[int, int, str]
 Span = tuple[int, int]
@@ -387,9 +388,9 @@ def _extend_left(ctx: _Context, boundaries: _Boundaries, head: int, floor: int) 
     return first
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A possible subject of one quantity; side "I" (inherit) and "N" (no subject) have no span."""
+class Candidate(NamedTuple):
+    """A possible subject of one quantity; side "I" (inherit) and "N" (no subject) have no span.
+    A named tuple: tens of thousands are built per report."""
 
     quantity: int
     start: int
@@ -456,6 +457,7 @@ def _right_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window
     if first >= window.right_end or ctx.words[first] in EDGE_STOPWORDS or ctx.tags[first] in NON_HEAD_TAGS:
         return []
     found = []
+    quantity = _quantity_features(ctx.text, ctx.spans[index], "R")
     weakest = 1.0  # the least likely join inside the phrase so far: a phrase is as strong as it
     for head in range(first, window.right_end):
         if head > first:
@@ -471,7 +473,7 @@ def _right_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window
                      f"R_weakest_join={_bucket(weakest)}"]
         if head + 1 < window.right_end:
             features += [f"R_after={ctx.words[head + 1]}", f"R_join_next={_bucket(boundaries.joins(head, 'right'))}"]
-        features += _quantity_features(ctx.text, ctx.spans[index], "R")
+        features += quantity
         found.append(Candidate(index, ctx.starts[first], ctx.ends[head], "R", features))
     return found
 
