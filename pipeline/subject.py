@@ -62,7 +62,7 @@ LINKING_CHARS = frozenset("达近超约逾为至")
 MAX_LEFT_TOKENS = 16
 MAX_RIGHT_TOKENS = 10
 MAX_SUBJECT_CHARS = 24
-MAX_KNOWN_BOUNDARIES = 200_000
+MAX_REMEMBERED = 200_000  # entries of each score cache; emptied when full
 # A boundary joins two tokens into one phrase at this probability or above.
 JOIN_THRESHOLD = 0.5
 # Plain weight tables, pickled and gzipped: loading them needs neither joblib nor numpy, which
@@ -306,7 +306,11 @@ class LinearModel:
         return cls(weights, bias)
 
     def score(self, features: list[str]) -> float:
-        return self.bias + sum(map(self.weights.get, features, repeat(0.0)))
+        return self.bias + self.weight_of(features)
+
+    def weight_of(self, features: list[str]) -> float:
+        """The summed weights of `features`, without the bias."""
+        return sum(map(self.weights.get, features, repeat(0.0)))
 
     def probability(self, features: list[str]) -> float:
         return 1.0 / (1.0 + math.exp(-self.score(features)))
@@ -335,7 +339,7 @@ class BoundaryModel:
         key = (ctx.words[j], ctx.words[j + 1], ctx.tag(j - 1), ctx.tags[j], ctx.tags[j + 1])
         found = self.known.get(key)
         if found is None:
-            if len(self.known) >= MAX_KNOWN_BOUNDARIES:
+            if len(self.known) >= MAX_REMEMBERED:
                 self.known.clear()
             features = self.features(ctx, j)
             found = self.known[key] = (self.left.probability(features), self.right.probability(features))
@@ -392,6 +396,12 @@ def _extend_left(ctx: _Context, boundaries: _Boundaries, head: int, floor: int) 
     return first
 
 
+# A group of features as the builder that writes them and its arguments: (builder, *arguments).
+# The ranker adds up a group's weights once per distinct group (the same head word with the same
+# tag recurs across quantities and reports) instead of writing its feature strings each time.
+Part = tuple
+
+
 class Candidate(NamedTuple):
     """A possible subject of one quantity; side "I" (inherit) and "N" (no subject) have no span.
     A named tuple: tens of thousands are built per report."""
@@ -400,32 +410,72 @@ class Candidate(NamedTuple):
     start: int
     end: int
     side: str
-    features: list[str]
+    parts: list[Part]
+
+    @property
+    def features(self) -> list[str]:
+        """The candidate's feature strings, as the ranker is trained on them."""
+        return [feature for builder, *arguments in self.parts for feature in builder(*arguments)]
 
 
 def _bucket(probability: float) -> int:
     return min(int(probability * 5), 4)
 
 
-def _quantity_features(text: str, span: Span, side: str) -> list[str]:
+def _listed(*features: str) -> list[str]:
+    return list(features)
+
+
+def _word_feature(name: str, word: str) -> list[str]:
+    return [f"{name}={word}"]
+
+
+def _quantity_part(text: str, span: Span, side: str) -> Part:
     """The quantity's unit, conjoined with the candidate's side: counts take the noun after them."""
     surface = text[span[0]:span[1]]
-    return [f"{side}_unit={surface[-1:] or '?'}", f"{side}_pct={surface.endswith(('%', '百分点', '成'))}",
-            f"{side}_money={surface.endswith('元')}"]
+    return _quantity_features, side, surface[-1:] or "?", surface.endswith(("%", "百分点", "成")), surface.endswith("元")
 
 
-def _phrase_features(ctx: _Context, first: int, head: int, side: str) -> list[str]:
-    words, tags = ctx.words[first:head + 1], ctx.tags[first:head + 1]
-    head_word = words[-1]
-    features = [
-        f"side={side}", f"{side}_head={head_word}", f"{side}_head_tag={tags[-1]}", f"head_char={head_word[-1]}",
-        f"{side}_first={words[0]}", f"{side}_first_tag={tags[0]}", f"{side}_ntok={min(len(words), 8)}",
-        f"{side}_chars={min(sum(map(len, words)) // 3, 6)}", f"{side}_before_tag={ctx.tag(first - 1)}",
-        f"{side}_verbs={min(sum(ctx.verbs[first:head + 1]), 3)}",
-        f"{side}_nouns={min(sum(ctx.nouns[first:head + 1]), 4)}",
-    ]
-    features += [f"verb_inside={w}" for w, verb in zip(words, ctx.verbs[first:head + 1]) if verb]
-    return features
+def _quantity_features(side: str, unit: str, percent: bool, money: bool) -> list[str]:
+    return [f"{side}_unit={unit}", f"{side}_pct={percent}", f"{side}_money={money}"]
+
+
+def _head_word_features(side: str, word: str, tag: str) -> list[str]:
+    return [f"side={side}", f"{side}_head={word}", f"{side}_head_tag={tag}", f"head_char={word[-1]}"]
+
+
+def _first_word_features(side: str, word: str, tag: str) -> list[str]:
+    return [f"{side}_first={word}", f"{side}_first_tag={tag}"]
+
+
+def _phrase_shape_features(side: str, tokens: int, chars: int, before_tag: str, verbs: int, nouns: int) -> list[str]:
+    return [f"{side}_ntok={tokens}", f"{side}_chars={chars}", f"{side}_before_tag={before_tag}",
+            f"{side}_verbs={verbs}", f"{side}_nouns={nouns}"]
+
+
+def _phrase_parts(ctx: _Context, first: int, head: int, side: str) -> list[Part]:
+    verbs = [k for k in range(first, head + 1) if ctx.verbs[k]]
+    nouns = sum(ctx.nouns[first:head + 1])
+    chars = ctx.ends[head] - ctx.starts[first]
+    parts = [(_head_word_features, side, ctx.words[head], ctx.tags[head]),
+             (_first_word_features, side, ctx.words[first], ctx.tags[first]),
+             (_phrase_shape_features, side, min(head - first + 1, 8), min(chars // 3, 6), ctx.tag(first - 1),
+              min(len(verbs), 3), min(nouns, 4))]
+    parts += [(_word_feature, "verb_inside", ctx.words[k]) for k in verbs]
+    return parts
+
+
+def _left_gap_features(gap: int, rank: int, head_tag: str, nouns_after: int) -> list[str]:
+    return [f"L_gap={min(gap, 5)}", f"L_rank={rank}", f"L_headtag_gap={head_tag}|{min(gap, 3)}",
+            f"L_nouns_after={nouns_after}"]
+
+
+def _left_next_features(join: int, word: str, tag: str) -> list[str]:
+    return [f"L_join_next={join}", f"L_next={word}", f"L_next_tag={tag}"]
+
+
+def _left_edge_features(starts_window: bool, before_word: str) -> list[str]:
+    return [f"L_starts_window={starts_window}", f"L_before_word={before_word}"]
 
 
 def _left_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window: Window) -> list[Candidate]:
@@ -433,27 +483,34 @@ def _left_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window:
     the boundaries grow from it."""
     found = []
     rank = 0
-    quantity = _quantity_features(ctx.text, ctx.spans[index], "L")
+    quantity = _quantity_part(ctx.text, ctx.spans[index], "L")
     for head in range(window.quantity_first - 1, window.left_start - 1, -1):
         if not ctx.can_end_subject(head):
             continue
-        gap = range(head + 1, window.quantity_first)
-        head_features = [f"L_gap={min(len(gap), 5)}", f"L_rank={min(rank, 5)}",
-                         f"L_headtag_gap={ctx.tags[head]}|{min(len(gap), 3)}",
-                         f"L_nouns_after={min(sum(ctx.nounish[head + 1:window.quantity_first]), 3)}"]
+        gap = window.quantity_first - head - 1
+        parts = [(_left_gap_features, gap, min(rank, 5), ctx.tags[head],
+                  min(sum(ctx.nounish[head + 1:window.quantity_first]), 3))]
         if gap:
-            head_features += [f"L_join_next={_bucket(boundaries.joins(head, 'right'))}", f"L_next={ctx.words[head + 1]}",
-                              f"L_next_tag={ctx.tags[head + 1]}"]
-            head_features += [f"L_gap_word={ctx.words[k]}" for k in list(gap)[:3]]
+            parts.append((_left_next_features, _bucket(boundaries.joins(head, "right")), ctx.words[head + 1],
+                          ctx.tags[head + 1]))
+            parts += [(_word_feature, "L_gap_word", ctx.words[k]) for k in range(head + 1, head + 1 + min(gap, 3))]
         else:
-            head_features.append("L_adjacent")
+            parts.append((_listed, "L_adjacent"))
         first = _extend_left(ctx, boundaries, head, window.left_start)
-        features = _phrase_features(ctx, first, head, "L") + head_features + quantity + [
-            f"L_starts_window={first == window.left_start}",
-            f"L_before_word={ctx.words[first - 1] if first > window.left_start else 'EDGE'}"]
-        found.append(Candidate(index, ctx.starts[first], ctx.ends[head], "L", features))
+        parts += _phrase_parts(ctx, first, head, "L")
+        parts += [quantity, (_left_edge_features, first == window.left_start,
+                             ctx.words[first - 1] if first > window.left_start else "EDGE")]
+        found.append(Candidate(index, ctx.starts[first], ctx.ends[head], "L", parts))
         rank += 1
     return found
+
+
+def _right_features(skips_de: bool, head_counted: int | str, weakest_join: int) -> list[str]:
+    return [f"R_skips_de={skips_de}", f"R_head_counted={head_counted}", f"R_weakest_join={weakest_join}"]
+
+
+def _right_next_features(word: str, join: int) -> list[str]:
+    return [f"R_after={word}", f"R_join_next={join}"]
 
 
 def _right_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window: Window) -> list[Candidate]:
@@ -461,7 +518,7 @@ def _right_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window
     if first >= window.right_end or ctx.words[first] in EDGE_STOPWORDS or ctx.tags[first] in NON_HEAD_TAGS:
         return []
     found = []
-    quantity = _quantity_features(ctx.text, ctx.spans[index], "R")
+    quantity = _quantity_part(ctx.text, ctx.spans[index], "R")
     weakest = 1.0  # the least likely join inside the phrase so far: a phrase is as strong as it
     for head in range(first, window.right_end):
         if head > first:
@@ -471,37 +528,45 @@ def _right_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window
         surface = ctx.text[ctx.starts[first]:ctx.ends[head]]
         if not ctx.can_end_subject(head) or surface.count("“") != surface.count("”"):
             continue
-        features = _phrase_features(ctx, first, head, "R")
         counted = boundaries.model.counted_rates.get(ctx.words[head], "rare") if boundaries.model else "rare"
-        features += [f"R_skips_de={first > window.quantity_last + 1}", f"R_head_counted={counted}",
-                     f"R_weakest_join={_bucket(weakest)}"]
+        parts = _phrase_parts(ctx, first, head, "R")
+        parts.append((_right_features, first > window.quantity_last + 1, counted, _bucket(weakest)))
         if head + 1 < window.right_end:
-            features += [f"R_after={ctx.words[head + 1]}", f"R_join_next={_bucket(boundaries.joins(head, 'right'))}"]
-        features += quantity
-        found.append(Candidate(index, ctx.starts[first], ctx.ends[head], "R", features))
+            parts.append((_right_next_features, ctx.words[head + 1], _bucket(boundaries.joins(head, "right"))))
+        parts.append(quantity)
+        found.append(Candidate(index, ctx.starts[first], ctx.ends[head], "R", parts))
     return found
+
+
+def _none_features(nouns_before: int, noun_after: bool, after_tag: str, unit: str) -> list[str]:
+    return ["side=N", f"N_nouns_before={nouns_before}", f"N_noun_after={noun_after}", f"N_after_tag={after_tag}",
+            f"N_unit_after={unit}|{after_tag}"]
 
 
 def _none_candidate(ctx: _Context, index: int, window: Window) -> Candidate:
     """Evidence that the quantity has no subject: a duration (过去一年), a bare head count (50人担任…)."""
-    before = range(window.left_start, window.quantity_first)
-    features = ["side=N", f"N_nouns_before={min(sum(ctx.nounish[window.left_start:window.quantity_first]), 4)}",
-                f"N_noun_after={ctx.is_nounish(window.quantity_last + 1)}",
-                f"N_after_tag={ctx.tag(window.quantity_last + 1)}",
-                f"N_unit_after={ctx.text[ctx.spans[index][1] - 1]}|{ctx.tag(window.quantity_last + 1)}"]
-    if before:
-        features.append(f"N_word_before={ctx.words[window.quantity_first - 1]}")
-    return Candidate(index, -1, -1, "N", features + _quantity_features(ctx.text, ctx.spans[index], "N"))
+    parts = [(_none_features, min(sum(ctx.nounish[window.left_start:window.quantity_first]), 4),
+              ctx.is_nounish(window.quantity_last + 1), ctx.tag(window.quantity_last + 1),
+              ctx.text[ctx.spans[index][1] - 1])]
+    if window.left_start < window.quantity_first:
+        parts.append((_word_feature, "N_word_before", ctx.words[window.quantity_first - 1]))
+    parts.append(_quantity_part(ctx.text, ctx.spans[index], "N"))
+    return Candidate(index, -1, -1, "N", parts)
+
+
+def _inherit_features(between_chars: int, nouns_before: int, window_empty: bool, joiner: str) -> list[str]:
+    return ["side=I", f"I_between_chars={between_chars}", f"I_nouns_before={nouns_before}",
+            f"I_window_empty={window_empty}", f"I_joiner={joiner}"]
 
 
 def _inherit_candidate(ctx: _Context, index: int, previous: int, window: Window) -> Candidate:
     between = ctx.text[ctx.spans[previous][1]:ctx.spans[index][0]]
     before = range(window.left_start, window.quantity_first)
-    features = ["side=I", f"I_between_chars={min(len(between), 10)}",
-                f"I_nouns_before={min(sum(ctx.nounish[window.left_start:window.quantity_first]), 4)}",
-                f"I_window_empty={not before}", "I_joiner=" + (between.strip()[:1] or "none")]
-    features += ["I_word=" + ctx.words[k] for k in before]
-    return Candidate(index, -1, -1, "I", features + _quantity_features(ctx.text, ctx.spans[index], "I"))
+    parts = [(_inherit_features, min(len(between), 10), min(sum(ctx.nounish[window.left_start:window.quantity_first]), 4),
+              not before, between.strip()[:1] or "none")]
+    parts += [(_word_feature, "I_word", ctx.words[k]) for k in before]
+    parts.append(_quantity_part(ctx.text, ctx.spans[index], "I"))
+    return Candidate(index, -1, -1, "I", parts)
 
 
 def _previous_in_sentence(text: str, spans: list[Span]) -> list[int | None]:
@@ -705,6 +770,21 @@ class SubjectRanker:
     def __init__(self, boundary_model: BoundaryModel, head_model: LinearModel):
         self.boundary_model = boundary_model
         self.head_model = head_model
+        self._part_scores: dict[Part, float] = {}
+
+    def _score(self, parts: list[Part]) -> float:
+        """The head model's score of a candidate: the summed weights of its feature groups, each
+        group's sum kept the first time it is met."""
+        known = self._part_scores
+        total = self.head_model.bias
+        for part in parts:
+            score = known.get(part)
+            if score is None:
+                if len(known) >= MAX_REMEMBERED:
+                    known.clear()
+                score = known[part] = self.head_model.weight_of(part[0](*part[1:]))
+            total += score
+        return total
 
     @classmethod
     def load(cls, models_dir: Path) -> "SubjectRanker | None":
@@ -732,7 +812,7 @@ class SubjectRanker:
         chosen: dict[int, Candidate] = {}
         best: dict[int, float] = {}
         for candidate in analysis.candidates:
-            score = self.head_model.score(candidate.features)
+            score = self._score(candidate.parts)
             if candidate.quantity not in best or score > best[candidate.quantity]:
                 best[candidate.quantity] = score
                 chosen[candidate.quantity] = candidate

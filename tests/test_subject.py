@@ -3,8 +3,10 @@ import re
 
 import pytest
 
+from pipeline.extract.quantities import extract_quantities
+from pipeline.records import QUANTITY_KINDS
 from pipeline.resources import CORPORA, MODELS
-from pipeline.subject import LinearModel, SubjectRanker, clause_opening_rates, counted_rates, nearest_noun_subject
+from pipeline.subject import LinearModel, SubjectRanker, analyse, clause_opening_rates, counted_rates, nearest_noun_subject
 from pipeline.subject import _sentences_with_quantities as sentences_with_quantities
 from pipeline.subject import _split_tokens as split_tokens
 from pipeline.train.subject import lenient_match, read_jsonl, score, train_subject
@@ -144,6 +146,15 @@ def test_linear_model_scores_like_the_estimator_it_came_from():
     expected = estimator.decision_function(vectorizer.transform(rows))
     assert [round(model.score(list(row)), 6) for row in rows] == [round(float(x), 6) for x in expected]
     assert model.score(["w=never-seen"]) == pytest.approx(float(estimator.intercept_[0]))
+
+
+def test_candidates_score_by_feature_groups_as_by_their_features(ranker, segmenter):
+    text = (CORPORA / "gov-reports-2026" / "2026_上海市_政府工作报告.txt").read_text(encoding="utf-8")[:3000]
+    spans = [(m.start, m.end) for m in extract_quantities(text).mentions if m.kind in QUANTITY_KINDS]
+    candidates = analyse(text, segmenter.tokens(text), spans, ranker.boundary_model).candidates
+    assert len({c.side for c in candidates}) == 4 and len(candidates) > 50
+    for candidate in candidates:
+        assert ranker._score(candidate.parts) == pytest.approx(ranker.head_model.score(candidate.features))
 
 
 def test_quantity_edges_cut_tokens_and_a_fused_linking_verb(segmenter):
