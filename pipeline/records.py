@@ -63,9 +63,13 @@ class Skipped:
     detail: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Mention:
-    """What an extractor found, with offsets into the text it was given."""
+    """What an extractor found, with offsets into the text it was given.
+
+    Not frozen, though no stage changes one (stages build new ones with `dataclasses.replace`):
+    tens of thousands are made per report, and a frozen dataclass sets each field through
+    `object.__setattr__`, five times slower."""
 
     kind: str
     start: int
@@ -80,7 +84,7 @@ class Mention:
     rule: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Rejection:
     """A numeral an extractor saw and decided is not a fact, with its reason."""
 
