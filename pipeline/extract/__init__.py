@@ -31,9 +31,8 @@ class Extractor:
         """Facts of a source text (SCHEMA offsets), linked to subjects and actors."""
         folded = fold(text)
         tokens = self.segmenter.tokens(folded)
-        spans = [(start, end) for start, end, _ in tokens]
         numeric = [extract_quantities(folded), extract_dates(folded)]
-        initiatives = extract_initiatives(folded, spans)
+        initiatives = extract_initiatives(folded, tokens)
         entities = extract_entities(folded, tokens)
         mentions, rejections = _drop_inside_formulas(
             [m for e in numeric for m in e.mentions], initiatives.mentions

@@ -458,7 +458,7 @@ class _Bounds:
     so both their starts and their ends are sorted; with no tokens every position is a boundary.
     Few positions are looked up, so bisecting the tokens beats building sets of offsets."""
 
-    tokens: Sequence[tuple[int, int]]
+    tokens: Sequence[tuple[int, int]] | Sequence[tuple[int, int, str]]
 
     def aligned(self, start: int, end: int) -> bool:
         if not self.tokens:
@@ -898,8 +898,9 @@ def _mask(text: str, spans: list[_Found]) -> str:
     return "".join(pieces) + text[position:]
 
 
-def extract_initiatives(text: str, tokens: Sequence[tuple[int, int]]) -> Extraction:
-    """Numeric formulas and quoted campaign names in `text` (offsets into `text`)."""
+def extract_initiatives(text: str, tokens: Sequence[tuple[int, int]] | Sequence[tuple[int, int, str]]) -> Extraction:
+    """Numeric formulas and quoted campaign names in `text` (offsets into `text`); `tokens` are
+    the segmenter's, tagged or not: only their starts and ends are read."""
     lexicon = load_lexicon()
     bounds = _Bounds(tokens)
     rejections: list[Rejection] = []
