@@ -1,6 +1,6 @@
 """Subject accuracy of the ranker beside the nearest-noun baseline: on the held-out split of
 corpora/annotations/subjects.jsonl (ranker fitted on the train split) and on the gold files'
-subjects (the saved model, given the gold's own quantity spans).
+subjects, in all and file by file (the saved model, given the gold's own quantity spans).
 
     python bench/subject_accuracy.py
 """
@@ -26,7 +26,7 @@ def print_table(title: str, result: dict, rows=ROWS) -> None:
     print(f"  {'':<28}{'n':>5}{'exact':>8}{'lenient':>9}")
     for key, name in rows:
         row = result[key]
-        print(f"  {name:<28}{row['n']:>5}{row['exact']:>8.3f}{row['lenient']:>9.3f}")
+        print(f"  {row['n']:>5}{row['exact']:>8.3f}{row['lenient']:>9.3f}  {name}")
 
 
 def main() -> None:
@@ -39,8 +39,13 @@ def main() -> None:
     saved = SubjectRanker.load(MODELS)
     if saved is None:
         sys.exit("no saved subject model: run pipeline.train.subject.train_subject first")
-    print_table("gold files, subjects where the gold gives one",
-                evaluate(saved, gold_records(), segmenter, gold_sources(segmenter)), ROWS[:2])
+    sources = gold_sources(segmenter)
+    records = gold_records()
+    print_table("gold files, subjects where the gold gives one", evaluate(saved, records, segmenter, sources), ROWS[:2])
+    print("\n  by gold source (n, exact, lenient; the seed page holds work summaries, a kind of report no\n  annotated quantity comes from)")
+    for name in sorted({r["source"] for r in records}):
+        row = evaluate(saved, [r for r in records if r["source"] == name], segmenter, sources)["ranker"]
+        print(f"  {row['n']:>5}{row['exact']:>8.3f}{row['lenient']:>9.3f}  {name}")
 
 
 if __name__ == "__main__":
