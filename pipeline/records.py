@@ -69,7 +69,7 @@ class Mention:
 
     Not frozen, though no stage changes one (stages build new ones with `dataclasses.replace`):
     tens of thousands are made per report, and a frozen dataclass sets each field through
-    `object.__setattr__`, five times slower."""
+    `object.__setattr__`, several times slower."""
 
     kind: str
     start: int

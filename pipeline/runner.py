@@ -137,7 +137,7 @@ _worker_extractor: Extractor | None = None
 
 # Extraction allocates millions of short-lived tuples, nearly all freed by reference counting;
 # at Python's default (a young-generation collection every 700 allocations) the cycle collector
-# takes about a tenth of extract time finding nothing. Workers collect less often, and leave
+# spends a noticeable share of extract time finding nothing. Workers collect less often, and leave
 # what was loaded before extracting (dictionaries, models) out of every collection.
 WORKER_GC_THRESHOLD = 100_000
 
