@@ -35,7 +35,9 @@ from typing import NamedTuple
 
 Token = tuple[int, int, str]
 Span = tuple[int, int]
-Subject = tuple[Span, ...]  # the pieces of the text that, joined, name the subject
+# The pieces that, joined, name the subject: spans of the text, and words a rule puts in place
+# of one (城乡 → 城镇, 农村 in a 分别-list).
+Subject = tuple[Span | str, ...]
 
 log = logging.getLogger(__name__)
 
@@ -515,7 +517,8 @@ def _right_next_features(word: str, join: int) -> list[str]:
 
 def _right_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window: Window) -> list[Candidate]:
     first = window.right_start
-    if first >= window.right_end or ctx.words[first] in EDGE_STOPWORDS or ctx.tags[first] in NON_HEAD_TAGS:
+    if (first >= window.right_end or ctx.words[first] in EDGE_STOPWORDS
+            or (ctx.tags[first] in NON_HEAD_TAGS and ctx.tags[first] != "d")):
         return []
     found = []
     quantity = _quantity_part(ctx.text, ctx.spans[index], "R")
@@ -699,7 +702,8 @@ def distribute_respectively(analysis: Analysis, subjects: list[Subject | None]) 
         floor = spans[before][1] if before is not None else 0
         if (chosen is not None and len(chosen) == 1 and floor <= chosen[0][0]
                 and chosen[0][1] <= spans[run[0]][0] and "分别" in ctx.text[chosen[0][1]:spans[run[0]][0]]):
-            _pair_with_items(ctx, run, _list_end(ctx, chosen[0][1], spans[run[0]][0]), out)
+            if not _pair_with_items(ctx, run, _list_end(ctx, chosen[0][1], spans[run[0]][0]), out):
+                _split_urban_rural(ctx.text, run, chosen[0], out)
             continue
         earlier = _earlier_run(ctx, analysis, run)
         if earlier is not None:
@@ -718,12 +722,14 @@ def _list_end(ctx: _Context, subject_end: int, quantity_start: int) -> int:
     return bisect.bisect_left(ctx.ends, subject_end)
 
 
-def _pair_with_items(ctx: _Context, run: list[int], head: int, out: list[Subject | None]) -> None:
+def _pair_with_items(ctx: _Context, run: list[int], head: int, out: list[Subject | None]) -> bool:
+    """Give each quantity of the run its item of the list that ends at `head`, when there are as
+    many items as quantities."""
     items = _list_items(ctx, head)
     if len(items) < len(run):
         items = _list_items(ctx, head, CONJUNCTIONS)
     if len(items) != len(run):
-        return
+        return False
     cut = _shared_head_cut(ctx, items[-1], items[:-1])
     last_token = items[-1][1]
     for index, (first, last) in zip(run, items):
@@ -732,6 +738,22 @@ def _pair_with_items(ctx: _Context, run: list[int], head: int, out: list[Subject
             out[index] = (piece, (ctx.starts[cut], ctx.ends[last_token]))
         else:
             out[index] = (piece,)
+    return True
+
+
+def _split_urban_rural(text: str, run: list[int], subject: Span, out: list[Subject | None]) -> None:
+    """城乡X分别a、b names two things, the urban X and the rural X (城乡居民人均可支配收入分别增长
+    5%、6.5%; 城乡低保标准分别提高48%、45.5%), in that order. Statistics call urban residents
+    城镇居民 and urban schemes 城市… (城市低保, 城市特困人员)."""
+    start, end = subject
+    at = text.find("城乡", start, end)
+    if len(run) != 2 or at < 0:
+        return
+    urban = "城镇" if text.startswith("居民", at + 2) else "城市"
+    before = ((start, at),) if start < at else ()
+    after = ((at + 2, end),) if at + 2 < end else ()
+    for index, word in zip(run, (urban, "农村")):
+        out[index] = (*before, word, *after)
 
 
 def _earlier_run(ctx: _Context, analysis: Analysis, run: list[int]) -> list[int] | None:
@@ -824,4 +846,4 @@ class SubjectRanker:
 
 
 def subject_text(text: str, subject: Subject | None) -> str | None:
-    return "".join(text[start:end] for start, end in subject) if subject else None
+    return "".join(piece if isinstance(piece, str) else text[piece[0]:piece[1]] for piece in subject) if subject else None

@@ -67,6 +67,9 @@ def subject_of(method, segmenter, text: str, quantity: str) -> str | None:
     # The noun phrase after a count stops before the clause's verb.
     ("全区有15名大学生村官成为致富带头人。", "15名", "大学生村官"),
     ("为120名重点优抚对象办理住院医疗保险。", "120名", "重点优抚对象"),
+    # A phrase after a count may open with a word the tagger calls an adverb (未, 非公).
+    ("三是支持1万名未就业普通高校毕业生到基层就业。", "1万名", "未就业普通高校毕业生"),
+    ("街道为50名非公企业员工举办了培训。", "50名", "非公企业员工"),
     # A growth rate listed after the level it qualifies inherits the level's subject.
     ("全市地区生产总值5.2万亿元、增长5.4%。", "5.4%", "全市地区生产总值"),
     # A duration counts nothing named.
@@ -103,6 +106,21 @@ def test_known_extent_errors(ranker, segmenter, sentence, quantity, expected):
 ])
 def test_respectively_pairs_list_items_with_quantities(ranker, segmenter, sentence, expected):
     assert ranker.subjects(sentence, segmenter.tokens(sentence), spans_of(sentence)) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # 城乡 is a list of two: the urban item, then the rural one; urban residents are 城镇居民.
+    ("城乡居民人均可支配收入分别增长4.4%、5.8%。", ["城镇居民人均可支配收入", "农村居民人均可支配收入"]),
+    ("城乡低保标准分别提高48%、45.5%。", ["城市低保标准", "农村低保标准"]),
+    ("全省城乡特困人员供养标准分别提高12%、15%。", ["全省城市特困人员供养标准", "全省农村特困人员供养标准"]),
+])
+def test_respectively_splits_urban_and_rural(ranker, segmenter, sentence, expected):
+    assert ranker.subjects(sentence, segmenter.tokens(sentence), spans_of(sentence)) == expected
+
+
+def test_urban_and_rural_is_split_only_for_two_quantities(ranker, segmenter):
+    text = "城乡居民人均可支配收入分别增长4%、5%、6%。"
+    assert set(ranker.subjects(text, segmenter.tokens(text), spans_of(text))) <= {"城乡居民人均可支配收入", None}
 
 
 def test_respectively_after_a_list_of_levels_takes_their_subjects(ranker, segmenter):
