@@ -1,6 +1,6 @@
 """Subject accuracy of the ranker beside the nearest-noun baseline: on the held-out split of
-corpora/annotations/subjects.jsonl (ranker fitted on the train split) and on the gold files'
-subjects, in all and file by file (the saved model, given the gold's own quantity spans).
+corpora/annotations/subjects.jsonl (ranker fitted on the train split), in all and by corpus, and on
+the gold files' subjects, in all and file by file (the saved model, given the gold's own quantity spans).
 
     python bench/subject_accuracy.py
 """
@@ -11,14 +11,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.resources import CORPORA, MODELS  # noqa: E402
+from pipeline.resources import COMPOSED, CORPORA, MODELS  # noqa: E402
 from pipeline.segment import Segmenter  # noqa: E402
 from pipeline.subject import SubjectRanker  # noqa: E402
-from pipeline.train.subject import evaluate, fit, gold_records, gold_sources, read_jsonl  # noqa: E402
+from pipeline.train.subject import evaluate, fit, gold_records, gold_sources, read_jsonl, source_path  # noqa: E402
 
 
 ROWS = (("ranker", "ranker"), ("nearest_noun", "nearest noun"),
         ("ranker_all", "ranker, incl. no subject"), ("nearest_noun_all", "nearest, incl. no subject"))
+
+
+def is_report(record: dict) -> bool:
+    return source_path(record["source"]).parent.name != COMPOSED.name
 
 
 def print_table(title: str, result: dict, rows=ROWS) -> None:
@@ -36,13 +40,17 @@ def main() -> None:
     test = [r for r in records if r["split"] == "test"]
     held_out = fit(train, segmenter)
     print_table(f"held-out split ({len(train)} train / {len(test)} test quantities)", evaluate(held_out, test, segmenter))
+    print("\n  held-out split by corpus (n, exact, lenient)")
+    for corpus, pick in (("government reports", is_report), ("composed work summaries", lambda r: not is_report(r))):
+        row = evaluate(held_out, [r for r in test if pick(r)], segmenter)["ranker"]
+        print(f"  {row['n']:>5}{row['exact']:>8.3f}{row['lenient']:>9.3f}  {corpus}")
     saved = SubjectRanker.load(MODELS)
     if saved is None:
         sys.exit("no saved subject model: run pipeline.train.subject.train_subject first")
     sources = gold_sources(segmenter)
     records = gold_records()
     print_table("gold files, subjects where the gold gives one", evaluate(saved, records, segmenter, sources), ROWS[:2])
-    print("\n  by gold source (n, exact, lenient; the seed page holds work summaries, a kind of report no\n  annotated quantity comes from)")
+    print("\n  by gold source (n, exact, lenient; the seed page holds work summaries, like the composed ones)")
     for name in sorted({r["source"] for r in records}):
         row = evaluate(saved, [r for r in records if r["source"] == name], segmenter, sources)["ranker"]
         print(f"  {row['n']:>5}{row['exact']:>8.3f}{row['lenient']:>9.3f}  {name}")

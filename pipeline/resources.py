@@ -11,3 +11,5 @@ MODELS = ROOT / "models"
 LEXICONS = CORPORA / "lexicons"
 GOLD = CORPORA / "gold"
 SAMPLE_CORPUS = (CORPORA / "seed", CORPORA / "gov-reports-2026")
+# Work summaries composed for annotation (corpora/SOURCES.md): training text, not part of the sample run.
+COMPOSED = CORPORA / "composed-work-summaries"

@@ -15,8 +15,9 @@ Trained logistic regressions over string features find it, kept as feature → w
   nothing named (过去一年).
 
 A rule then pairs the quantities of a 分别-list with the items of the list they follow
-(黄金、白银产量分别增长5%、3% → 黄金产量, 白银产量; 起数和死亡人数分别下降…), so a subject is one
-or more pieces of the text. `nearest_noun_subject` is the rule baseline and the fallback without a model.
+(黄金、白银产量分别增长5%、3% → 黄金产量, 白银产量; 起数和死亡人数分别下降…), or with the urban and
+the rural reading of a 城乡 phrase (城乡低保标准分别提高… → 城市低保标准, 农村低保标准), so a subject is
+one or more pieces of the text, and a word the rule puts in place of one. `nearest_noun_subject` is the rule baseline and the fallback without a model.
 """
 from __future__ import annotations
 

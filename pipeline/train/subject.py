@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pipeline.extract.quantities import extract_quantities
 from pipeline.normalize import fold
-from pipeline.resources import GOLD, SAMPLE_CORPUS
+from pipeline.resources import COMPOSED, GOLD, SAMPLE_CORPUS
 from pipeline.segment import Segmenter
 from pipeline.subject import (BoundaryModel, LinearModel, SubjectRanker, Token, analyse, clause_opening_rates, counted_rates,
                               nearest_noun_subject, subject_text)
@@ -45,10 +45,11 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 def source_path(name: str) -> Path:
-    for folder in SAMPLE_CORPUS:
+    folders = (*SAMPLE_CORPUS, COMPOSED)
+    for folder in folders:
         if (folder / name).exists():
             return folder / name
-    raise FileNotFoundError(f"source {name} is not in {', '.join(map(str, SAMPLE_CORPUS))}")
+    raise FileNotFoundError(f"source {name} is not in {', '.join(map(str, folders))}")
 
 
 def load_source(name: str, segmenter: Segmenter, extra_spans: list[tuple[int, int]] = ()) -> SourceText:
