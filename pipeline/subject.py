@@ -13,6 +13,9 @@ Trained logistic regressions over string features find it, kept as feature → w
   two candidates without a span: "inherit", the subject of the previous quantity of the sentence
   when a list continues it (总值5.2万亿元、增长5.4%), and "none", for quantities that count
   nothing named (过去一年).
+- a pairwise *start ranker* then chooses where a subject before its quantity starts, among the
+  starts its last token allows: the boundaries alone keep a clause verb or an acting body in
+  front (区民政局投入|资金15.6万元) or drop a verb that names the measure (新设|外资企业数量增长).
 
 A rule then pairs the quantities of a 分别-list with the items of the list they follow
 (黄金、白银产量分别增长5%、3% → 黄金产量, 白银产量; 起数和死亡人数分别下降…), or with the urban and
@@ -379,7 +382,7 @@ class _Boundaries:
         return self.probability[j][direction == "right"]
 
 
-def _extend_left(ctx: _Context, boundaries: _Boundaries, head: int, floor: int) -> int:
+def extend_left(ctx: _Context, boundaries: _Boundaries, head: int, floor: int) -> int:
     """First token of the phrase that ends at `head`, growing left while the boundary joins."""
     first = head
     while (first - 1 >= floor and boundaries.joins(first - 1) >= JOIN_THRESHOLD
@@ -397,6 +400,61 @@ def _extend_left(ctx: _Context, boundaries: _Boundaries, head: int, floor: int) 
         while first < head and ctx.verbs[first]:
             first += 1
     return first
+
+
+def quantity_class(text: str, span: Span) -> str:
+    """What kind of figure a quantity is, for the start ranker: a share, money, a multiple, or its unit."""
+    surface = text[span[0]:span[1]]
+    if surface.endswith(("%", "百分点", "成")):
+        return "share"
+    if surface.endswith("元"):
+        return "money"
+    if surface.endswith(("倍", "番")):
+        return "multiple"
+    return "unit=" + surface[-1:]
+
+
+def start_options(ctx: _Context, head: int, floor: int, greedy: int) -> list[int]:
+    """Tokens a left-side subject ending at `head` may start at: any after the window's start that
+    keeps quotes and brackets whole and does not open on a filler, the greedy start among them."""
+    found = []
+    for k in range(head, floor - 1, -1):
+        if ctx.ends[head] - ctx.starts[k] > MAX_SUBJECT_CHARS:
+            break
+        surface = ctx.text[ctx.starts[k]:ctx.ends[head]]
+        if (not ctx.breaks[k] and ctx.words[k] not in LEADING_FILLERS and surface.count("“") == surface.count("”")
+                and surface.count("(") + surface.count("（") == surface.count(")") + surface.count("）")):
+            found.append(k)
+    if greedy not in found:
+        found.append(greedy)
+    return found
+
+
+def start_features(ctx: _Context, boundaries: _Boundaries, head: int, first: int, greedy: int, window: Window,
+                   quantity: str) -> list[str]:
+    """Evidence that a left-side subject ending at `head` starts at token `first`: its edges, what
+    it holds (a clause verb, a 的), how far it is from where the boundaries alone would start it,
+    and what kind of figure it names (a rate keeps its verb: 新设外资企业数量增长; a count of
+    things done drops it: 拆除|门店84个)."""
+    floor = window.left_start
+    verbs = min(sum(ctx.verbs[first:head + 1]), 2)
+    inner = min((boundaries.joins(j) for j in range(first, head)), default=1.0)
+    edge = _bucket(boundaries.joins(first - 1)) if first > floor else "edge"
+    word, tag = ctx.words[first], ctx.tags[first]
+    before, before_tag = (ctx.words[first - 1], ctx.tag(first - 1)) if first > floor else ("EDGE", "EDGE")
+    gap = window.quantity_first - head - 1
+    features = [
+        f"greedy={first == greedy}", f"offset={max(-3, min(3, first - greedy))}", f"first={word}", f"first_tag={tag}",
+        f"before={before}", f"before_tag={before_tag}", f"edge={edge}", f"inner={_bucket(inner)}",
+        f"tokens={min(head - first + 1, 8)}", f"verbs={verbs}", f"verbs_quantity={verbs}|{quantity}",
+        f"first_tag_quantity={tag}|{quantity}", f"before_tag_quantity={before_tag}|{quantity}",
+        f"de={min(ctx.words[first:head + 1].count('的'), 2)}", f"window={first == floor}",
+        f"gap_quantity={min(gap, 2)}|{quantity}", f"verbs_gap={verbs}|{min(gap, 1)}", f"edge_first_tag={edge}|{tag}",
+        f"before_first_tags={before_tag}|{tag}", f"first_char={word[0]}", f"before_char={before[-1]}",
+    ]
+    if gap:
+        features.append(f"gap_word={ctx.words[head + 1]}|{quantity}")
+    return features
 
 
 # A group of features as the builder that writes them and its arguments: (builder, *arguments).
@@ -499,7 +557,7 @@ def _left_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window:
             parts += [(_word_feature, "L_gap_word", ctx.words[k]) for k in range(head + 1, head + 1 + min(gap, 3))]
         else:
             parts.append((_listed, "L_adjacent"))
-        first = _extend_left(ctx, boundaries, head, window.left_start)
+        first = extend_left(ctx, boundaries, head, window.left_start)
         parts += _phrase_parts(ctx, first, head, "L")
         parts += [quantity, (_left_edge_features, first == window.left_start,
                              ctx.words[first - 1] if first > window.left_start else "EDGE")]
@@ -788,11 +846,12 @@ def nearest_noun_subject(text: str, tokens: list[Token], spans: list[Span]) -> l
 
 
 class SubjectRanker:
-    """The trained boundary classifier and head ranker; load once per process with `load`."""
+    """The trained boundary classifiers, head ranker and start ranker; load once per process with `load`."""
 
-    def __init__(self, boundary_model: BoundaryModel, head_model: LinearModel):
+    def __init__(self, boundary_model: BoundaryModel, head_model: LinearModel, start_model: LinearModel):
         self.boundary_model = boundary_model
         self.head_model = head_model
+        self.start_model = start_model
         self._part_scores: dict[Part, float] = {}
 
     def _score(self, parts: list[Part]) -> float:
@@ -818,14 +877,14 @@ class SubjectRanker:
         with gzip.open(path, "rb") as handle:
             models = pickle.load(handle)
         return cls(BoundaryModel(models["grow_left"], models["grow_right"], models["opening_rates"],
-                                 models["counted_rates"]), models["head"])
+                                 models["counted_rates"]), models["head"], models["start"])
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         boundary = self.boundary_model
         models = {"grow_left": boundary.left, "grow_right": boundary.right,
                   "opening_rates": boundary.opening_rates, "counted_rates": boundary.counted_rates,
-                  "head": self.head_model}
+                  "head": self.head_model, "start": self.start_model}
         with gzip.GzipFile(directory / MODEL_FILE, "wb", compresslevel=6, mtime=0) as handle:  # same bytes every build
             pickle.dump(models, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -839,7 +898,20 @@ class SubjectRanker:
             if candidate.quantity not in best or score > best[candidate.quantity]:
                 best[candidate.quantity] = score
                 chosen[candidate.quantity] = candidate
+        for index, candidate in chosen.items():
+            if candidate.side == "L":
+                chosen[index] = self._restart(analysis, candidate)
         return distribute_respectively(analysis, resolve(spans, chosen, analysis.previous))
+
+    def _restart(self, analysis: Analysis, candidate: Candidate) -> Candidate:
+        """The chosen left-side subject with the start the start ranker prefers."""
+        ctx, window = analysis.ctx, analysis.windows[candidate.quantity]
+        head = bisect.bisect_left(ctx.ends, candidate.end)
+        greedy = bisect.bisect_left(ctx.starts, candidate.start)
+        quantity = quantity_class(ctx.text, ctx.spans[candidate.quantity])
+        first = max(start_options(ctx, head, window.left_start, greedy), key=lambda k: self.start_model.score(
+            start_features(ctx, analysis.boundaries, head, k, greedy, window, quantity)))
+        return candidate._replace(start=ctx.starts[first])
 
     def subjects(self, text: str, tokens: list[Token], spans: list[Span]) -> list[str | None]:
         """What each quantity span counts or pays, as written in `text`."""

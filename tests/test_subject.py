@@ -7,14 +7,15 @@ from pipeline.extract.quantities import extract_quantities
 from pipeline.normalize import fold
 from pipeline.records import QUANTITY_KINDS
 from pipeline.resources import CORPORA, GOLD, MODELS
-from pipeline.subject import LinearModel, SubjectRanker, analyse, clause_opening_rates, counted_rates, nearest_noun_subject
+from pipeline.subject import (LinearModel, SubjectRanker, analyse, clause_opening_rates, counted_rates, nearest_noun_subject,
+                              start_options)
 from pipeline.subject import _sentences_with_quantities as sentences_with_quantities
 from pipeline.subject import _split_tokens as split_tokens
 from pipeline.train.subject import GOLD_FILES, lenient_match, read_jsonl, score, source_path, train_subject
 
 ANNOTATIONS = CORPORA / "annotations" / "subjects.jsonl"
 # Just enough of a quantity pattern to mark every quantity of the sentences below.
-QUANTITY = re.compile(r"(?:每月)?\d+(?:\.\d+)?(?:万亿|亿|万)?(?:元|人次|人|名|个|家|%|公里|万亩|亩|所|户|条|套|斤)(?:左右|以上)?"
+QUANTITY = re.compile(r"(?:每月)?\d+(?:\.\d+)?(?:万亿|亿|万)?余?(?:元|人次|人|名|个|家|%|公里|万亩|亩|所|户|条|套|斤|处|吨)(?:左右|以上)?"
                       r"|[一二两三四五六七八九十]+年|[十百千万亿]+级")
 
 
@@ -72,6 +73,11 @@ def subject_of(method, segmenter, text: str, quantity: str) -> str | None:
     ("20xx年退伍军人人均年收入达1.64万元。", "1.64万元", "人均年收入"),
     # A phrase after a count may open with a word the tagger calls an adverb (未).
     ("三是支持1万名未就业普通高校毕业生到基层就业。", "1万名", "未就业普通高校毕业生"),
+    # The start ranker leaves out the clause verb and the acting body in front of what is counted or paid.
+    ("街道先后拆除违章搭建63处。", "63处", "违章搭建"),
+    ("累计清理河道垃圾800余吨。", "800余吨", "河道垃圾"),
+    ("县财政局下拨工作经费30万元。", "30万元", "工作经费"),
+    ("社区投入资金5万元改造活动室。", "5万元", "资金"),
     # A growth rate listed after the level it qualifies inherits the level's subject.
     ("全市地区生产总值5.2万亿元、增长5.4%。", "5.4%", "全市地区生产总值"),
     # A duration counts nothing named.
@@ -88,10 +94,26 @@ def test_ranker_finds_the_subject(ranker, segmenter, sentence, quantity, expecte
     ("全区有15名大学生村官成为致富带头人。", "15名", "大学生村官"),
     ("全区有15名大学生村官担任了村干部。", "15名", "大学生村官"),
     ("街道为50名非公企业员工举办了培训。", "50名", "非公企业员工"),
+    # a verb that names a rate's measure is left out with the clause verbs (新登记|市场主体数量增长)
+    ("全年新登记市场主体数量增长12%。", "12%", "新登记市场主体数量"),
 ])
 @pytest.mark.xfail(strict=True, reason="span extent (see each case)")
 def test_known_extent_errors(ranker, segmenter, sentence, quantity, expected):
     assert subject_of(ranker.subjects, segmenter, sentence, quantity) == expected
+
+
+def test_a_subject_starts_outside_quotes_and_brackets(ranker, segmenter):
+    text = "改造县（市、区）级医院32所，建成“一老一小”服务站15个。"
+    spans = spans_of(text)
+    analysis = analyse(text, segmenter.tokens(text), spans, ranker.boundary_model)
+    ctx = analysis.ctx
+    for index, (head_end, quantity_start) in enumerate([(text.index("医院") + 2, text.index("32所")),
+                                                         (text.index("服务站") + 3, text.index("15个"))]):
+        head = ctx.ends.index(head_end)
+        window = analysis.windows[index]
+        starts = {text[ctx.starts[k]:head_end] for k in start_options(ctx, head, window.left_start, head)}
+        assert starts and all(s.count("（") == s.count("）") and s.count("“") == s.count("”") for s in starts)
+    assert ranker.subjects(text, segmenter.tokens(text), spans) == ["县（市、区）级医院", "“一老一小”服务站"]
 
 
 def test_a_numeral_tagged_word_without_a_number_stays_in_the_phrase(ranker, segmenter):

@@ -7,7 +7,8 @@ quantity's own report: the right candidate of an annotated quantity is the one t
 where the annotated subject ends (the inherit candidate when the subject lies before the previous
 quantity of the sentence, the none candidate when there is no subject); a logistic regression
 learns from the differences between the right candidate and each wrong one, and at run time the
-best-scored candidate wins. Accuracy is the share of quantities whose predicted subject string
+best-scored candidate wins. Last the start ranker, the same way, over the starts a left-side
+subject's last token allows, the annotated start being the right one. Accuracy is the share of quantities whose predicted subject string
 equals the annotated one; the lenient score also accepts a prediction that contains the
 annotation, is contained in it, or ends in the same two characters (优抚对象 / 重点优抚对象).
 """
@@ -23,8 +24,9 @@ from pipeline.extract.quantities import extract_quantities
 from pipeline.normalize import fold
 from pipeline.resources import COMPOSED, GOLD, SAMPLE_CORPUS
 from pipeline.segment import Segmenter
-from pipeline.subject import (BoundaryModel, LinearModel, SubjectRanker, Token, analyse, clause_opening_rates, counted_rates,
-                              nearest_noun_subject, subject_text)
+from pipeline.subject import (BoundaryModel, LinearModel, SubjectRanker, Token, extend_left, quantity_class, analyse,
+                              clause_opening_rates, counted_rates, nearest_noun_subject, start_features, start_options,
+                              subject_text)
 
 QUANTITY_KINDS = frozenset({"money", "count", "percent", "ratio", "measure"})
 GOLD_FILES = ("seed.jsonl", "gov-2026-beijing.jsonl", "gov-2026-gansu.jsonl")
@@ -114,6 +116,33 @@ def _labelled_rows(source: SourceText, records: list[dict], boundary_model) -> l
         record = wanted[quantity]
         right = [i for i, c in enumerate(group) if _is_gold(c, record, source.spans, analysis.previous)]
         out.append(([c.features for c in group], right[0] if right else None))
+    return out
+
+
+def _start_rows(source: SourceText, records: list[dict], boundary_model) -> list[tuple[list[list[str]], int]]:
+    """For each annotated subject before its quantity: the features of each start its last token
+    allows, and the index of the annotated start."""
+    analysis = analyse(source.text, source.tokens, source.spans, boundary_model)
+    ctx = analysis.ctx
+    index_of = {span: i for i, span in enumerate(source.spans)}
+    out = []
+    for record in records:
+        if record["subject_start"] is None or record["subject_end"] > record["start"]:
+            continue
+        found = _token_range(source, ctx, record)
+        if found is None:
+            continue
+        first, last = found
+        index = index_of[(record["start"], record["end"])]
+        window = analysis.windows[index]
+        if not window.left_start <= first <= last < window.quantity_first:
+            continue
+        greedy = extend_left(ctx, analysis.boundaries, last, window.left_start)
+        options = start_options(ctx, last, window.left_start, greedy)
+        if first in options:
+            quantity = quantity_class(source.text, source.spans[index])
+            out.append(([start_features(ctx, analysis.boundaries, last, k, greedy, window, quantity) for k in options],
+                        options.index(first)))
     return out
 
 
@@ -241,18 +270,16 @@ def _fit_boundaries(sources: list[tuple[SourceText, list[dict]]], rates: dict[st
 
 
 def fit(records: list[dict], segmenter: Segmenter, seed: int = 0) -> SubjectRanker:
-    """The boundary classifiers, then a pairwise head ranker over the candidates they shaped.
+    """The boundary classifiers, then a pairwise head ranker over the candidates they shaped and a
+    pairwise start ranker over the starts of left-side subjects.
 
-    The ranker learns each report's candidates as the boundary classifiers shape them when they
+    Both rankers learn each report's phrases as the boundary classifiers shape them when they
     have not seen that report (fitted on the other folds of reports): on the phrases they were
     fitted on they are nearly always right, and a ranker trained there trusts them more than
-    they deserve on new text. It learns from differences between the right candidate and each
-    wrong one of the same quantity, so that a quantity with many plausible nouns does not drown
-    its one right answer in negatives. Each fitted model is kept as a feature → weight table.
+    they deserve on new text. They learn from differences between the right row and each wrong
+    one of the same quantity, so that a quantity with many plausible nouns does not drown its
+    one right answer in negatives. Each fitted model is kept as a feature → weight table.
     """
-    from scipy.sparse import vstack
-    from sklearn.linear_model import LogisticRegression
-
     sources = [(load_source(name, segmenter, [(r["start"], r["end"]) for r in group]), group)
                for name, group in _by_source(records).items()]
     texts = unlabelled_texts()
@@ -261,11 +288,23 @@ def fit(records: list[dict], segmenter: Segmenter, seed: int = 0) -> SubjectRank
     counted = counted_rates(token_lists, texts)
     boundary = _fit_boundaries(sources, rates, counted, seed)
 
-    groups = []
+    head_groups, start_groups = [], []
     for fold in range(CROSS_FIT_FOLDS):
         unseen = _fit_boundaries([s for i, s in enumerate(sources) if i % CROSS_FIT_FOLDS != fold], rates, counted, seed)
-        groups += [group for i, (source, records_of) in enumerate(sources) if i % CROSS_FIT_FOLDS == fold
-                   for group in _labelled_rows(source, records_of, unseen) if group[1] is not None]
+        for i, (source, records_of) in enumerate(sources):
+            if i % CROSS_FIT_FOLDS == fold:
+                head_groups += [g for g in _labelled_rows(source, records_of, unseen) if g[1] is not None]
+                start_groups += _start_rows(source, records_of, unseen)
+    head = _pairwise_ranker(head_groups, C=1.0, seed=seed)
+    start = _pairwise_ranker(start_groups, C=0.3, seed=seed)
+    return SubjectRanker(boundary, head, start)
+
+
+def _pairwise_ranker(groups: list[tuple[list[list[str]], int]], C: float, seed: int) -> LinearModel:
+    """A logistic regression on the differences between each group's right row and its wrong ones."""
+    from scipy.sparse import vstack
+    from sklearn.linear_model import LogisticRegression
+
     vectorizer = _vectorizer().fit(_counts([features for rows_of, _ in groups for features in rows_of]))
     differences = []
     for rows_of, right in groups:
@@ -276,8 +315,8 @@ def fit(records: list[dict], segmenter: Segmenter, seed: int = 0) -> SubjectRank
     positive = vstack(differences).tocsr()
     pairs = vstack([positive, -positive]).tocsr()
     labels = [1] * positive.shape[0] + [0] * positive.shape[0]
-    ranker = LogisticRegression(C=1.0, fit_intercept=False, max_iter=3000, random_state=seed).fit(pairs, labels)
-    return SubjectRanker(boundary, LinearModel.of(vectorizer, ranker))
+    ranker = LogisticRegression(C=C, fit_intercept=False, max_iter=3000, random_state=seed).fit(pairs, labels)
+    return LinearModel.of(vectorizer, ranker)
 
 
 def train_subject(annotations: Path | list[dict], out_dir: Path, seed: int = 0, evaluate_gold: bool = True) -> dict:
