@@ -32,8 +32,8 @@ import pickle
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import repeat
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import gt, itemgetter, or_
 from pathlib import Path
 from typing import NamedTuple
 
@@ -168,8 +168,10 @@ class _Context:
     def __init__(self, text: str, tokens: list[Token], spans: list[Span]):
         self.text = text
         self.tokens = _split_tokens(text, _sentences_with_quantities(text, tokens, sorted(spans)), spans)
-        self.starts = [t[0] for t in self.tokens]
-        self.ends = [t[1] for t in self.tokens]
+        # Per-token lists are built with map() over C-level callables: a context holds every token
+        # of the sentences with a quantity, a third of a report's words.
+        self.starts = list(map(itemgetter(0), self.tokens))
+        self.ends = list(map(itemgetter(1), self.tokens))
         self.spans = spans
         self.span_end_at = dict(spans)
         self.quantity_token = [False] * len(self.tokens)
@@ -179,18 +181,23 @@ class _Context:
                 self.quantity_token[k] = True
                 k += 1
         # Asked many times per token while candidates are built: computed once.
-        self.words = [text[start:end] for start, end, _ in self.tokens]
-        self.tags = [tag for _, _, tag in self.tokens]
+        self.words = list(map(text.__getitem__, map(slice, self.starts, self.ends)))
+        self.tags = list(map(itemgetter(2), self.tokens))
         is_break = {word: not word.strip() or not CLAUSE_BREAKS.isdisjoint(word) for word in set(self.words)}
         quoted = _tokens_inside(QUOTED_NAME, text, self.starts)
         bracketed = _tokens_inside(SHORT_PARENTHESIS, text, self.starts)
-        self.breaks = [is_break[word] and k not in bracketed for k, word in enumerate(self.words)]
+        self.breaks = list(map(is_break.__getitem__, self.words))
+        for k in bracketed:  # a short parenthesis's brackets and 、 break no clause
+            self.breaks[k] = False
         quoted |= bracketed
-        self.barriers = [brk or qty or (tag == "m" and k not in quoted and not self._numeral_free_word(k))
-                         for k, (brk, qty, tag) in enumerate(zip(self.breaks, self.quantity_token, self.tags))]
-        self.nouns = [tag in NOUN_TAGS for tag in self.tags]
-        self.verbs = [tag in VERB_TAGS for tag in self.tags]
-        self.nounish = [noun and not barrier for noun, barrier in zip(self.nouns, self.barriers)]
+        self.barriers = list(map(or_, self.breaks, self.quantity_token))
+        for k in compress(range(len(self.tags)), map("m".__eq__, self.tags)):  # numerals, but not 年|吞吐量
+            if not self.barriers[k] and k not in quoted and not self._numeral_free_word(k):
+                self.barriers[k] = True
+        self.nouns = list(map(NOUN_TAGS.__contains__, self.tags))
+        self.verbs = list(map(VERB_TAGS.__contains__, self.tags))
+        self.short_adverbs = [tag == "d" and len(word) == 1 for word, tag in zip(self.words, self.tags)]
+        self.nounish = list(map(gt, self.nouns, self.barriers))  # a noun and not a barrier (True > False)
 
     def _numeral_free_word(self, k: int) -> bool:
         """A word tagged as a numeral with no number in or right before it (年|吞吐量, but not 2025|年)."""
@@ -389,14 +396,14 @@ def extend_left(ctx: _Context, boundaries: _Boundaries, head: int, floor: int) -
            and ctx.ends[head] - ctx.starts[first - 1] <= MAX_SUBJECT_CHARS):
         first -= 1
     surface = ctx.text[ctx.starts[first]:ctx.ends[head]]
-    while surface.count("”") > surface.count("“") and first - 1 >= floor:  # keep a quote whole
+    while "”" in surface and surface.count("”") > surface.count("“") and first - 1 >= floor:  # keep a quote whole
         first -= 1
         surface = ctx.text[ctx.starts[first]:ctx.ends[head]]
     while first < head and ctx.words[first] in LEADING_FILLERS:
         first += 1
-    adverbs = [k for k in range(first, head) if ctx.tags[k] == "d" and len(ctx.words[k]) == 1]
-    if adverbs:  # an adverb opens a predicate (就|送去|慰问金): the phrase starts after its verb
-        first = adverbs[-1] + 1
+    adverbs = ctx.short_adverbs[first:head]
+    if any(adverbs):  # an adverb opens a predicate (就|送去|慰问金): the phrase starts after it and its verb
+        first += len(adverbs) - adverbs[::-1].index(True)
         while first < head and ctx.verbs[first]:
             first += 1
     return first
@@ -414,47 +421,69 @@ def quantity_class(text: str, span: Span) -> str:
     return "unit=" + surface[-1:]
 
 
-def start_options(ctx: _Context, head: int, floor: int, greedy: int) -> list[int]:
-    """Tokens a left-side subject ending at `head` may start at: any after the window's start that
-    keeps quotes and brackets whole and does not open on a filler, the greedy start among them."""
-    found = []
-    for k in range(head, floor - 1, -1):
-        if ctx.ends[head] - ctx.starts[k] > MAX_SUBJECT_CHARS:
-            break
-        surface = ctx.text[ctx.starts[k]:ctx.ends[head]]
-        if (not ctx.breaks[k] and ctx.words[k] not in LEADING_FILLERS and surface.count("“") == surface.count("”")
-                and surface.count("(") + surface.count("（") == surface.count(")") + surface.count("）")):
-            found.append(k)
-    if greedy not in found:
-        found.append(greedy)
-    return found
+MARKS = frozenset("“”()（）")  # quotes and brackets a subject keeps whole
 
 
-def start_features(ctx: _Context, boundaries: _Boundaries, head: int, first: int, greedy: int, window: Window,
-                   quantity: str) -> list[str]:
-    """Evidence that a left-side subject ending at `head` starts at token `first`: its edges, what
-    it holds (a clause verb, a 的), how far it is from where the boundaries alone would start it,
-    and what kind of figure it names (a rate keeps its verb: 新设外资企业数量增长; a count of
-    things done drops it: 拆除|门店84个)."""
+def start_choices(ctx: _Context, boundaries: _Boundaries, head: int, greedy: int, window: Window,
+                  quantity: str) -> list[tuple[int, list[Part]]]:
+    """The tokens a left-side subject ending at `head` may start at, each with the evidence for it
+    as feature groups. A start keeps quotes and brackets whole and does not open on a filler; the
+    greedy start, where the boundaries alone would start it, is always among them.
+
+    The evidence: the start's edges, what the phrase holds (a clause verb, a 的), how far it is
+    from the greedy start, and what kind of figure it names (a rate keeps its verb:
+    新设外资企业数量增长; a count of things done drops it: 拆除|门店84个). Built in one pass leftwards."""
     floor = window.left_start
-    verbs = min(sum(ctx.verbs[first:head + 1]), 2)
-    inner = min((boundaries.joins(j) for j in range(first, head)), default=1.0)
-    edge = _bucket(boundaries.joins(first - 1)) if first > floor else "edge"
-    word, tag = ctx.words[first], ctx.tags[first]
-    before, before_tag = (ctx.words[first - 1], ctx.tag(first - 1)) if first > floor else ("EDGE", "EDGE")
     gap = window.quantity_first - head - 1
-    features = [
-        f"greedy={first == greedy}", f"offset={max(-3, min(3, first - greedy))}", f"first={word}", f"first_tag={tag}",
-        f"before={before}", f"before_tag={before_tag}", f"edge={edge}", f"inner={_bucket(inner)}",
-        f"tokens={min(head - first + 1, 8)}", f"verbs={verbs}", f"verbs_quantity={verbs}|{quantity}",
-        f"first_tag_quantity={tag}|{quantity}", f"before_tag_quantity={before_tag}|{quantity}",
-        f"de={min(ctx.words[first:head + 1].count('的'), 2)}", f"window={first == floor}",
-        f"gap_quantity={min(gap, 2)}|{quantity}", f"verbs_gap={verbs}|{min(gap, 1)}", f"edge_first_tag={edge}|{tag}",
-        f"before_first_tags={before_tag}|{tag}", f"first_char={word[0]}", f"before_char={before[-1]}",
-    ]
-    if gap:
-        features.append(f"gap_word={ctx.words[head + 1]}|{quantity}")
-    return features
+    gap_bucket = gap if gap < 2 else 2
+    gap_part = (_word_feature, "gap_word", f"{ctx.words[head + 1]}|{quantity}") if gap else None
+    words, tags = ctx.words, ctx.tags
+    choices = []
+    inner, verbs, de, quotes, brackets = 1.0, 0, 0, 0, 0
+    for k in range(head, floor - 1, -1):
+        if k < greedy and ctx.ends[head] - ctx.starts[k] > MAX_SUBJECT_CHARS:
+            break
+        word, tag = words[k], tags[k]
+        if k < head:
+            join = boundaries.joins(k)
+            if join < inner:
+                inner = join
+        verbs += ctx.verbs[k]
+        de += word == "的"
+        if not MARKS.isdisjoint(word):
+            quotes += word.count("”") - word.count("“")
+            brackets += word.count(")") + word.count("）") - word.count("(") - word.count("（")
+        if k != greedy and (ctx.breaks[k] or word in LEADING_FILLERS or quotes or brackets):
+            continue
+        before, before_tag = (words[k - 1], ctx.tag(k - 1)) if k > floor else ("EDGE", "EDGE")
+        edge = _bucket(boundaries.joins(k - 1)) if k > floor else "edge"
+        offset, tokens = k - greedy, head - k + 1
+        parts = [(_start_word_features, word, tag, before, before_tag, quantity),
+                 (_start_shape_features, k == greedy, 3 if offset > 3 else -3 if offset < -3 else offset, edge,
+                  _bucket(inner), tokens if tokens < 8 else 8, verbs if verbs < 2 else 2, de if de < 2 else 2,
+                  k == floor, gap_bucket, tag, quantity)]
+        if gap_part:
+            parts.append(gap_part)
+        choices.append((k, parts))
+    return choices
+
+
+def _start_word_features(word: str, tag: str, before: str, before_tag: str, quantity: str) -> list[str]:
+    return [f"first={word}", f"first_tag={tag}", f"before={before}", f"before_tag={before_tag}",
+            f"first_tag_quantity={tag}|{quantity}", f"before_tag_quantity={before_tag}|{quantity}",
+            f"before_first_tags={before_tag}|{tag}", f"first_char={word[0]}", f"before_char={before[-1]}"]
+
+
+def _start_shape_features(is_greedy: bool, offset: int, edge: int | str, inner: int, tokens: int, verbs: int,
+                          de: int, at_window: bool, gap: int, tag: str, quantity: str) -> list[str]:
+    return [f"greedy={is_greedy}", f"offset={offset}", f"edge={edge}", f"inner={inner}", f"tokens={tokens}",
+            f"verbs={verbs}", f"verbs_quantity={verbs}|{quantity}", f"de={de}", f"window={at_window}",
+            f"gap_quantity={gap}|{quantity}", f"verbs_gap={verbs}|{min(gap, 1)}", f"edge_first_tag={edge}|{tag}"]
+
+
+def flatten(parts: list[tuple]) -> list[str]:
+    """The feature strings of feature groups, as the rankers are trained on them."""
+    return [feature for builder, *arguments in parts for feature in builder(*arguments)]
 
 
 # A group of features as the builder that writes them and its arguments: (builder, *arguments).
@@ -476,11 +505,12 @@ class Candidate(NamedTuple):
     @property
     def features(self) -> list[str]:
         """The candidate's feature strings, as the ranker is trained on them."""
-        return [feature for builder, *arguments in self.parts for feature in builder(*arguments)]
+        return flatten(self.parts)
 
 
 def _bucket(probability: float) -> int:
-    return min(int(probability * 5), 4)
+    """A probability in fifths, 0 to 4."""
+    return 4 if probability >= 0.8 else int(probability * 5)
 
 
 def _listed(*features: str) -> list[str]:
@@ -515,13 +545,14 @@ def _phrase_shape_features(side: str, tokens: int, chars: int, before_tag: str, 
 
 
 def _phrase_parts(ctx: _Context, first: int, head: int, side: str) -> list[Part]:
-    verbs = [k for k in range(first, head + 1) if ctx.verbs[k]]
+    verbs = list(compress(range(first, head + 1), ctx.verbs[first:head + 1]))
     nouns = sum(ctx.nouns[first:head + 1])
-    chars = ctx.ends[head] - ctx.starts[first]
+    tokens = head - first + 1
+    chars = (ctx.ends[head] - ctx.starts[first]) // 3
     parts = [(_head_word_features, side, ctx.words[head], ctx.tags[head]),
              (_first_word_features, side, ctx.words[first], ctx.tags[first]),
-             (_phrase_shape_features, side, min(head - first + 1, 8), min(chars // 3, 6), ctx.tag(first - 1),
-              min(len(verbs), 3), min(nouns, 4))]
+             (_phrase_shape_features, side, tokens if tokens < 8 else 8, chars if chars < 6 else 6, ctx.tag(first - 1),
+              len(verbs) if len(verbs) < 3 else 3, nouns if nouns < 4 else 4)]
     parts += [(_word_feature, "verb_inside", ctx.words[k]) for k in verbs]
     return parts
 
@@ -543,14 +574,15 @@ def _left_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window:
     """Each token of the clause before the quantity that can end a subject, with the phrase
     the boundaries grow from it."""
     found = []
-    rank = 0
+    rank = nouns_after = 0
     quantity = _quantity_part(ctx.text, ctx.spans[index], "L")
     for head in range(window.quantity_first - 1, window.left_start - 1, -1):
+        gap = window.quantity_first - head - 1
+        if gap:
+            nouns_after += ctx.nounish[head + 1]
         if not ctx.can_end_subject(head):
             continue
-        gap = window.quantity_first - head - 1
-        parts = [(_left_gap_features, gap, min(rank, 5), ctx.tags[head],
-                  min(sum(ctx.nounish[head + 1:window.quantity_first]), 3))]
+        parts = [(_left_gap_features, gap, rank, ctx.tags[head], nouns_after if nouns_after < 3 else 3)]
         if gap:
             parts.append((_left_next_features, _bucket(boundaries.joins(head, "right")), ctx.words[head + 1],
                           ctx.tags[head + 1]))
@@ -562,7 +594,7 @@ def _left_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window:
         parts += [quantity, (_left_edge_features, first == window.left_start,
                              ctx.words[first - 1] if first > window.left_start else "EDGE")]
         found.append(Candidate(index, ctx.starts[first], ctx.ends[head], "L", parts))
-        rank += 1
+        rank += rank < 5
     return found
 
 
@@ -853,18 +885,20 @@ class SubjectRanker:
         self.head_model = head_model
         self.start_model = start_model
         self._part_scores: dict[Part, float] = {}
+        self._start_part_scores: dict[Part, float] = {}
 
-    def _score(self, parts: list[Part]) -> float:
-        """The head model's score of a candidate: the summed weights of its feature groups, each
-        group's sum kept the first time it is met."""
-        known = self._part_scores
-        total = self.head_model.bias
+    def _score(self, parts: list[Part], model: LinearModel | None = None, known: dict | None = None) -> float:
+        """A model's score (the head model's by default) of feature groups: their summed weights,
+        each group's sum kept the first time it is met."""
+        model = model or self.head_model
+        known = self._part_scores if known is None else known
+        total = model.bias
         for part in parts:
             score = known.get(part)
             if score is None:
                 if len(known) >= MAX_REMEMBERED:
                     known.clear()
-                score = known[part] = self.head_model.weight_of(part[0](*part[1:]))
+                score = known[part] = model.weight_of(part[0](*part[1:]))
             total += score
         return total
 
@@ -909,8 +943,8 @@ class SubjectRanker:
         head = bisect.bisect_left(ctx.ends, candidate.end)
         greedy = bisect.bisect_left(ctx.starts, candidate.start)
         quantity = quantity_class(ctx.text, ctx.spans[candidate.quantity])
-        first = max(start_options(ctx, head, window.left_start, greedy), key=lambda k: self.start_model.score(
-            start_features(ctx, analysis.boundaries, head, k, greedy, window, quantity)))
+        choices = start_choices(ctx, analysis.boundaries, head, greedy, window, quantity)
+        first, _ = max(choices, key=lambda choice: self._score(choice[1], self.start_model, self._start_part_scores))
         return candidate._replace(start=ctx.starts[first])
 
     def subjects(self, text: str, tokens: list[Token], spans: list[Span]) -> list[str | None]:

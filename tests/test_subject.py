@@ -8,7 +8,7 @@ from pipeline.normalize import fold
 from pipeline.records import QUANTITY_KINDS
 from pipeline.resources import CORPORA, GOLD, MODELS
 from pipeline.subject import (LinearModel, SubjectRanker, analyse, clause_opening_rates, counted_rates, nearest_noun_subject,
-                              start_options)
+                              start_choices)
 from pipeline.subject import _sentences_with_quantities as sentences_with_quantities
 from pipeline.subject import _split_tokens as split_tokens
 from pipeline.train.subject import GOLD_FILES, lenient_match, read_jsonl, score, source_path, train_subject
@@ -111,7 +111,8 @@ def test_a_subject_starts_outside_quotes_and_brackets(ranker, segmenter):
                                                          (text.index("服务站") + 3, text.index("15个"))]):
         head = ctx.ends.index(head_end)
         window = analysis.windows[index]
-        starts = {text[ctx.starts[k]:head_end] for k in start_options(ctx, head, window.left_start, head)}
+        choices = start_choices(ctx, analysis.boundaries, head, head, window, "unit=个")
+        starts = {text[ctx.starts[k]:head_end] for k, _ in choices}
         assert starts and all(s.count("（") == s.count("）") and s.count("“") == s.count("”") for s in starts)
     assert ranker.subjects(text, segmenter.tokens(text), spans) == ["县（市、区）级医院", "“一老一小”服务站"]
 

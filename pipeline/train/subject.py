@@ -25,7 +25,7 @@ from pipeline.normalize import fold
 from pipeline.resources import COMPOSED, GOLD, SAMPLE_CORPUS
 from pipeline.segment import Segmenter
 from pipeline.subject import (BoundaryModel, LinearModel, SubjectRanker, Token, extend_left, quantity_class, analyse,
-                              clause_opening_rates, counted_rates, nearest_noun_subject, start_features, start_options,
+                              clause_opening_rates, counted_rates, flatten, nearest_noun_subject, start_choices,
                               subject_text)
 
 QUANTITY_KINDS = frozenset({"money", "count", "percent", "ratio", "measure"})
@@ -138,11 +138,11 @@ def _start_rows(source: SourceText, records: list[dict], boundary_model) -> list
         if not window.left_start <= first <= last < window.quantity_first:
             continue
         greedy = extend_left(ctx, analysis.boundaries, last, window.left_start)
-        options = start_options(ctx, last, window.left_start, greedy)
-        if first in options:
-            quantity = quantity_class(source.text, source.spans[index])
-            out.append(([start_features(ctx, analysis.boundaries, last, k, greedy, window, quantity) for k in options],
-                        options.index(first)))
+        choices = start_choices(ctx, analysis.boundaries, last, greedy, window,
+                                quantity_class(source.text, source.spans[index]))
+        starts = [k for k, _ in choices]
+        if first in starts:
+            out.append(([flatten(parts) for _, parts in choices], starts.index(first)))
     return out
 
 
