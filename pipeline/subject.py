@@ -19,8 +19,9 @@ Trained logistic regressions over string features find it, kept as feature → w
 
 A rule then pairs the quantities of a 分别-list with the items of the list they follow
 (黄金、白银产量分别增长5%、3% → 黄金产量, 白银产量; 起数和死亡人数分别下降…), or with the urban and
-the rural reading of a 城乡 phrase (城乡低保标准分别提高… → 城市低保标准, 农村低保标准), so a subject is
-one or more pieces of the text, and a word the rule puts in place of one. `nearest_noun_subject` is the rule baseline and the fallback without a model.
+the rural reading of a 城乡 phrase (城乡低保标准分别提高… → 城市低保标准, 农村低保标准), so a subject
+is one or more pieces of the text and a word the rule puts in place of one.
+`nearest_noun_subject` is the rule baseline and the fallback without a model.
 """
 from __future__ import annotations
 
@@ -422,6 +423,8 @@ def quantity_class(text: str, span: Span) -> str:
 
 
 MARKS = frozenset("“”()（）")  # quotes and brackets a subject keeps whole
+OPENING_BRACKETS = frozenset({"(", "（"})
+CLOSING_BRACKETS = frozenset({")", "）"})
 
 
 def start_choices(ctx: _Context, boundaries: _Boundaries, head: int, greedy: int, window: Window,
@@ -438,6 +441,15 @@ def start_choices(ctx: _Context, boundaries: _Boundaries, head: int, greedy: int
     gap_bucket = gap if gap < 2 else 2
     gap_part = (_word_feature, "gap_word", f"{ctx.words[head + 1]}|{quantity}") if gap else None
     words, tags = ctx.words, ctx.tags
+
+    def opened_after(closing: int) -> int:
+        """Where the parenthesis closed at token `closing` opens: after a word of the window, it
+        qualifies that word (县（市、区）|级医院), and no subject starts after it."""
+        k = closing
+        while k > floor and words[k] not in OPENING_BRACKETS:
+            k -= 1
+        return k
+
     choices = []
     inner, verbs, de, quotes, brackets = 1.0, 0, 0, 0, 0
     for k in range(head, floor - 1, -1):
@@ -453,7 +465,8 @@ def start_choices(ctx: _Context, boundaries: _Boundaries, head: int, greedy: int
         if not MARKS.isdisjoint(word):
             quotes += word.count("”") - word.count("“")
             brackets += word.count(")") + word.count("）") - word.count("(") - word.count("（")
-        if k != greedy and (ctx.breaks[k] or word in LEADING_FILLERS or quotes or brackets):
+        if k != greedy and (ctx.breaks[k] or word in LEADING_FILLERS or quotes or brackets
+                            or (k > floor and words[k - 1] in CLOSING_BRACKETS and opened_after(k - 1) > floor)):
             continue
         before, before_tag = (words[k - 1], ctx.tag(k - 1)) if k > floor else ("EDGE", "EDGE")
         edge = _bucket(boundaries.joins(k - 1)) if k > floor else "edge"
