@@ -471,27 +471,44 @@ def start_choices(ctx: _Context, boundaries: _Boundaries, head: int, greedy: int
         before, before_tag = (words[k - 1], ctx.tag(k - 1)) if k > floor else ("EDGE", "EDGE")
         edge = _bucket(boundaries.joins(k - 1)) if k > floor else "edge"
         offset, tokens = k - greedy, head - k + 1
-        parts = [(_start_word_features, word, tag, before, before_tag, quantity),
-                 (_start_shape_features, k == greedy, 3 if offset > 3 else -3 if offset < -3 else offset, edge,
-                  _bucket(inner), tokens if tokens < 8 else 8, verbs if verbs < 2 else 2, de if de < 2 else 2,
-                  k == floor, gap_bucket, tag, quantity)]
+        verbs_bucket = verbs if verbs < 2 else 2
+        parts = [(_start_word_features, "first", word, tag), (_start_word_features, "before", before, before_tag),
+                 (_start_tags_features, tag, before_tag, quantity),
+                 (_start_position_features, k == greedy, 3 if offset > 3 else -3 if offset < -3 else offset, k == floor),
+                 (_start_join_features, edge, _bucket(inner), tag),
+                 (_start_content_features, tokens if tokens < 8 else 8, verbs_bucket, de if de < 2 else 2),
+                 (_start_quantity_features, verbs_bucket, gap_bucket, quantity)]
         if gap_part:
             parts.append(gap_part)
         choices.append((k, parts))
     return choices
 
 
-def _start_word_features(word: str, tag: str, before: str, before_tag: str, quantity: str) -> list[str]:
-    return [f"first={word}", f"first_tag={tag}", f"before={before}", f"before_tag={before_tag}",
-            f"first_tag_quantity={tag}|{quantity}", f"before_tag_quantity={before_tag}|{quantity}",
-            f"before_first_tags={before_tag}|{tag}", f"first_char={word[0]}", f"before_char={before[-1]}"]
+# The start ranker's feature groups: small, so that each recurs across quantities and reports
+# and its summed weight is looked up rather than rebuilt.
+def _start_word_features(name: str, word: str, tag: str) -> list[str]:
+    return [f"{name}={word}", f"{name}_tag={tag}", f"{name}_char={word[0] if name == 'first' else word[-1]}"]
 
 
-def _start_shape_features(is_greedy: bool, offset: int, edge: int | str, inner: int, tokens: int, verbs: int,
-                          de: int, at_window: bool, gap: int, tag: str, quantity: str) -> list[str]:
-    return [f"greedy={is_greedy}", f"offset={offset}", f"edge={edge}", f"inner={inner}", f"tokens={tokens}",
-            f"verbs={verbs}", f"verbs_quantity={verbs}|{quantity}", f"de={de}", f"window={at_window}",
-            f"gap_quantity={gap}|{quantity}", f"verbs_gap={verbs}|{min(gap, 1)}", f"edge_first_tag={edge}|{tag}"]
+def _start_tags_features(tag: str, before_tag: str, quantity: str) -> list[str]:
+    return [f"first_tag_quantity={tag}|{quantity}", f"before_tag_quantity={before_tag}|{quantity}",
+            f"before_first_tags={before_tag}|{tag}"]
+
+
+def _start_position_features(is_greedy: bool, offset: int, at_window: bool) -> list[str]:
+    return [f"greedy={is_greedy}", f"offset={offset}", f"window={at_window}"]
+
+
+def _start_join_features(edge: int | str, inner: int, tag: str) -> list[str]:
+    return [f"edge={edge}", f"inner={inner}", f"edge_first_tag={edge}|{tag}"]
+
+
+def _start_content_features(tokens: int, verbs: int, de: int) -> list[str]:
+    return [f"tokens={tokens}", f"verbs={verbs}", f"de={de}"]
+
+
+def _start_quantity_features(verbs: int, gap: int, quantity: str) -> list[str]:
+    return [f"verbs_quantity={verbs}|{quantity}", f"gap_quantity={gap}|{quantity}", f"verbs_gap={verbs}|{min(gap, 1)}"]
 
 
 def flatten(parts: list[tuple]) -> list[str]:
