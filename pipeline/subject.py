@@ -616,7 +616,6 @@ def _left_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window:
         if gap:
             parts.append((_left_next_features, _bucket(boundaries.joins(head, "right")), ctx.words[head + 1],
                           ctx.tags[head + 1]))
-            parts += [(_word_feature, "L_gap_word", ctx.words[k]) for k in range(head + 1, head + 1 + min(gap, 3))]
         else:
             parts.append((_listed, "L_adjacent"))
         first = extend_left(ctx, boundaries, head, window.left_start)
