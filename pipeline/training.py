@@ -35,7 +35,7 @@ TRAINERS = {
     "ner": Trainer("pipeline.train.ner", "train_ner", "annotations/entities.jsonl",
                    "spaCy NER (blank zh, jieba segmenter, CNN tok2vec) for org, person, place", cpu_dependent=True),
     "subject": Trainer("pipeline.train.subject", "train_subject", "annotations/subjects.jsonl",
-                       "subject: token-boundary logistic regression + pairwise head ranker"),
+                       "subject: token-boundary logistic regressions + pairwise head and start rankers"),
     "topic": Trainer("pipeline.train.topic", "train_topic", "annotations/topics.jsonl",
                      "topic classifier: TF-IDF over words and characters + linear SVM"),
 }
