@@ -309,6 +309,8 @@ def _classify_unit(unit: str, num: str, value: float | None, text: str, start: i
         return "measure", unit, "measure.unit"
     # count classifiers
     if num == "一":
+        if unit == "次" and (not after or after[0] in _CLAUSE_BREAKS):
+            return "count", "次", "count.once"  # 每年体检一次。: how often, not an article
         return "article 一"
     if unit == "大":
         if value is None or not 2 <= value <= 9 or after[:1] in "精以报会代":
