@@ -8,9 +8,11 @@ where the annotated subject ends (the inherit candidate when the subject lies be
 quantity of the sentence, the none candidate when there is no subject); a logistic regression
 learns from the differences between the right candidate and each wrong one, and at run time the
 best-scored candidate wins. Last the start ranker, the same way, over the starts a left-side
-subject's last token allows, the annotated start being the right one. Accuracy is the share of quantities whose predicted subject string
-equals the annotated one; the lenient score also accepts a prediction that contains the
-annotation, is contained in it, or ends in the same two characters (优抚对象 / 重点优抚对象).
+subject's last token allows, the annotated start being the right one.
+
+Accuracy is the share of quantities whose predicted subject string equals the annotated one; the
+lenient score also accepts a prediction that contains the annotation, is contained in it, or ends
+in the same two characters (优抚对象 / 重点优抚对象).
 """
 from __future__ import annotations
 
@@ -24,8 +26,8 @@ from pipeline.extract.quantities import extract_quantities
 from pipeline.normalize import fold
 from pipeline.resources import COMPOSED, GOLD, SAMPLE_CORPUS
 from pipeline.segment import Segmenter
-from pipeline.subject import (BoundaryModel, LinearModel, SubjectRanker, Token, extend_left, quantity_class, analyse,
-                              clause_opening_rates, counted_rates, flatten, nearest_noun_subject, start_choices,
+from pipeline.subject import (BoundaryModel, LinearModel, SubjectRanker, Token, analyse, clause_opening_rates,
+                              counted_rates, extend_left, flatten, nearest_noun_subject, quantity_class, start_choices,
                               subject_text)
 
 QUANTITY_KINDS = frozenset({"money", "count", "percent", "ratio", "measure"})
