@@ -410,10 +410,21 @@ def extend_left(ctx: _Context, boundaries: _Boundaries, head: int, floor: int) -
     return first
 
 
+# A group of features as the builder that writes them and its arguments: (builder, *arguments).
+# The ranker adds up a group's weights once per distinct group (the same head word with the same
+# tag recurs across quantities and reports) instead of writing its feature strings each time.
+Part = tuple
+
+
+def flatten(parts: list[Part]) -> list[str]:
+    """The feature strings of feature groups, as the rankers are trained on them."""
+    return [feature for builder, *arguments in parts for feature in builder(*arguments)]
+
+
 def quantity_class(text: str, span: Span) -> str:
     """What kind of figure a quantity is, for the start ranker: a share, money, a multiple, or its unit."""
     surface = text[span[0]:span[1]]
-    if surface.endswith(("%", "百分点", "成")):
+    if surface.endswith(PERCENT_ENDINGS):
         return "share"
     if surface.endswith("元"):
         return "money"
@@ -422,6 +433,7 @@ def quantity_class(text: str, span: Span) -> str:
     return "unit=" + surface[-1:]
 
 
+PERCENT_ENDINGS = ("%", "百分点", "成")  # how a share's span ends
 MARKS = frozenset("“”()（）")  # quotes and brackets a subject keeps whole
 OPENING_BRACKETS = frozenset({"(", "（"})
 CLOSING_BRACKETS = frozenset({")", "）"})
@@ -511,17 +523,6 @@ def _start_quantity_features(verbs: int, gap: int, quantity: str) -> list[str]:
     return [f"verbs_quantity={verbs}|{quantity}", f"gap_quantity={gap}|{quantity}", f"verbs_gap={verbs}|{min(gap, 1)}"]
 
 
-def flatten(parts: list[tuple]) -> list[str]:
-    """The feature strings of feature groups, as the rankers are trained on them."""
-    return [feature for builder, *arguments in parts for feature in builder(*arguments)]
-
-
-# A group of features as the builder that writes them and its arguments: (builder, *arguments).
-# The ranker adds up a group's weights once per distinct group (the same head word with the same
-# tag recurs across quantities and reports) instead of writing its feature strings each time.
-Part = tuple
-
-
 class Candidate(NamedTuple):
     """A possible subject of one quantity; side "I" (inherit) and "N" (no subject) have no span.
     A named tuple: tens of thousands are built per report."""
@@ -554,7 +555,7 @@ def _word_feature(name: str, word: str) -> list[str]:
 def _quantity_part(text: str, span: Span, side: str) -> Part:
     """The quantity's unit, conjoined with the candidate's side: counts take the noun after them."""
     surface = text[span[0]:span[1]]
-    return _quantity_features, side, surface[-1:] or "?", surface.endswith(("%", "百分点", "成")), surface.endswith("元")
+    return _quantity_features, side, surface[-1:] or "?", surface.endswith(PERCENT_ENDINGS), surface.endswith("元")
 
 
 def _quantity_features(side: str, unit: str, percent: bool, money: bool) -> list[str]:
@@ -906,6 +907,27 @@ def nearest_noun_subject(text: str, tokens: list[Token], spans: list[Span]) -> l
     return out
 
 
+class PartScorer:
+    """A ranker's score of feature groups: their summed weights, each group's sum kept the first
+    time it is met."""
+
+    def __init__(self, model: LinearModel):
+        self.model = model
+        self.known: dict[Part, float] = {}
+
+    def __call__(self, parts: list[Part]) -> float:
+        known = self.known
+        total = self.model.bias
+        for part in parts:
+            score = known.get(part)
+            if score is None:
+                if len(known) >= MAX_REMEMBERED:
+                    known.clear()
+                score = known[part] = self.model.weight_of(part[0](*part[1:]))
+            total += score
+        return total
+
+
 class SubjectRanker:
     """The trained boundary classifiers, head ranker and start ranker; load once per process with `load`."""
 
@@ -913,23 +935,8 @@ class SubjectRanker:
         self.boundary_model = boundary_model
         self.head_model = head_model
         self.start_model = start_model
-        self._part_scores: dict[Part, float] = {}
-        self._start_part_scores: dict[Part, float] = {}
-
-    def _score(self, parts: list[Part], model: LinearModel | None = None, known: dict | None = None) -> float:
-        """A model's score (the head model's by default) of feature groups: their summed weights,
-        each group's sum kept the first time it is met."""
-        model = model or self.head_model
-        known = self._part_scores if known is None else known
-        total = model.bias
-        for part in parts:
-            score = known.get(part)
-            if score is None:
-                if len(known) >= MAX_REMEMBERED:
-                    known.clear()
-                score = known[part] = model.weight_of(part[0](*part[1:]))
-            total += score
-        return total
+        self.head_score = PartScorer(head_model)
+        self.start_score = PartScorer(start_model)
 
     @classmethod
     def load(cls, models_dir: Path) -> "SubjectRanker | None":
@@ -957,7 +964,7 @@ class SubjectRanker:
         chosen: dict[int, Candidate] = {}
         best: dict[int, float] = {}
         for candidate in analysis.candidates:
-            score = self._score(candidate.parts)
+            score = self.head_score(candidate.parts)
             if candidate.quantity not in best or score > best[candidate.quantity]:
                 best[candidate.quantity] = score
                 chosen[candidate.quantity] = candidate
@@ -973,7 +980,7 @@ class SubjectRanker:
         greedy = bisect.bisect_left(ctx.starts, candidate.start)
         quantity = quantity_class(ctx.text, ctx.spans[candidate.quantity])
         choices = start_choices(ctx, analysis.boundaries, head, greedy, window, quantity)
-        first, _ = max(choices, key=lambda choice: self._score(choice[1], self.start_model, self._start_part_scores))
+        first, _ = max(choices, key=lambda choice: self.start_score(choice[1]))
         return candidate._replace(start=ctx.starts[first])
 
     def subjects(self, text: str, tokens: list[Token], spans: list[Span]) -> list[str | None]:

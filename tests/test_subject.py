@@ -206,7 +206,7 @@ def test_candidates_score_by_feature_groups_as_by_their_features(ranker, segment
     candidates = analyse(text, segmenter.tokens(text), spans, ranker.boundary_model).candidates
     assert len({c.side for c in candidates}) == 4 and len(candidates) > 50
     for candidate in candidates:
-        assert ranker._score(candidate.parts) == pytest.approx(ranker.head_model.score(candidate.features))
+        assert ranker.head_score(candidate.parts) == pytest.approx(ranker.head_model.score(candidate.features))
 
 
 def test_quantity_edges_cut_tokens_and_a_fused_linking_verb(segmenter):

@@ -26,7 +26,7 @@ from pipeline.extract.quantities import extract_quantities
 from pipeline.normalize import fold
 from pipeline.resources import COMPOSED, GOLD, SAMPLE_CORPUS
 from pipeline.segment import Segmenter
-from pipeline.subject import (BoundaryModel, LinearModel, SubjectRanker, Token, analyse, clause_opening_rates,
+from pipeline.subject import (Analysis, BoundaryModel, LinearModel, SubjectRanker, Token, analyse, clause_opening_rates,
                               counted_rates, extend_left, flatten, nearest_noun_subject, quantity_class, start_choices,
                               subject_text)
 
@@ -104,9 +104,8 @@ def _boundary_rows(source: SourceText, records: list[dict], features) -> dict[st
     return rows
 
 
-def _labelled_rows(source: SourceText, records: list[dict], boundary_model) -> list[tuple[list[list[str]], int | None]]:
+def _labelled_rows(source: SourceText, records: list[dict], analysis: Analysis) -> list[tuple[list[list[str]], int | None]]:
     """For each annotated quantity: its candidates' features and the index of the right one."""
-    analysis = analyse(source.text, source.tokens, source.spans, boundary_model)
     index_of = {span: i for i, span in enumerate(source.spans)}
     wanted = {index_of[(r["start"], r["end"])]: r for r in records}
     grouped: dict[int, list] = defaultdict(list)
@@ -121,10 +120,9 @@ def _labelled_rows(source: SourceText, records: list[dict], boundary_model) -> l
     return out
 
 
-def _start_rows(source: SourceText, records: list[dict], boundary_model) -> list[tuple[list[list[str]], int]]:
+def _start_rows(source: SourceText, records: list[dict], analysis: Analysis) -> list[tuple[list[list[str]], int]]:
     """For each annotated subject before its quantity: the features of each start its last token
     allows, and the index of the annotated start."""
-    analysis = analyse(source.text, source.tokens, source.spans, boundary_model)
     ctx = analysis.ctx
     index_of = {span: i for i, span in enumerate(source.spans)}
     out = []
@@ -295,8 +293,9 @@ def fit(records: list[dict], segmenter: Segmenter, seed: int = 0) -> SubjectRank
         unseen = _fit_boundaries([s for i, s in enumerate(sources) if i % CROSS_FIT_FOLDS != fold], rates, counted, seed)
         for i, (source, records_of) in enumerate(sources):
             if i % CROSS_FIT_FOLDS == fold:
-                head_groups += [g for g in _labelled_rows(source, records_of, unseen) if g[1] is not None]
-                start_groups += _start_rows(source, records_of, unseen)
+                analysis = analyse(source.text, source.tokens, source.spans, unseen)
+                head_groups += [g for g in _labelled_rows(source, records_of, analysis) if g[1] is not None]
+                start_groups += _start_rows(source, records_of, analysis)
     head = _pairwise_ranker(head_groups, C=1.0, seed=seed)
     start = _pairwise_ranker(start_groups, C=0.3, seed=seed)
     return SubjectRanker(boundary, head, start)
