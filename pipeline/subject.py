@@ -57,7 +57,7 @@ ASPECT_TAGS = frozenset({"ul", "uz", "ug"})
 EDGE_STOPWORDS = frozenset(
     "的 地 得 和 与 及 以及 或 并 且 了 着 过 在 为 对 从 由 把 将 向 给 于 以 被 让 使 比 较 共 等 其中 其 "
     "达 达到 为 是 有 共有 增长 下降 上涨 上升 降低 提高 提升 增加 减少 增至 降至 超过 超 突破 累计 分别 约 近 占 "
-    "同比 年均 实现 完成 新增 全年 保持 稳定 稳定在 控制在 高于 低于 居 位居".split()
+    "同比 年均 实现 完成 新增 全年 保持 稳定 稳定在 控制在 高于 低于 居 位居 们".split()
 )
 # Words a subject never starts with, whatever the boundary classifier says.
 LEADING_FILLERS = frozenset("的 地 得 和 及 以及 或 并 且 等 了 着 过 其中".split())
@@ -421,9 +421,19 @@ def flatten(parts: list[Part]) -> list[str]:
     return [feature for builder, *arguments in parts for feature in builder(*arguments)]
 
 
+PERCENT_ENDINGS = ("%", "百分点", "成")  # how a share's span ends
+TRAILING_MARKER = re.compile(r"(?:以上|以下|以内|左右|上下|多|余|内)$")  # how exact a figure is
+
+
+def _measured_surface(text: str, span: Span) -> str:
+    """A quantity's text up to its unit: a trailing marker (800台以上, 5%左右) says how exact the
+    figure is, not what it measures."""
+    return TRAILING_MARKER.sub("", text[span[0]:span[1]]) or text[span[0]:span[1]]
+
+
 def quantity_class(text: str, span: Span) -> str:
     """What kind of figure a quantity is, for the start ranker: a share, money, a multiple, or its unit."""
-    surface = text[span[0]:span[1]]
+    surface = _measured_surface(text, span)
     if surface.endswith(PERCENT_ENDINGS):
         return "share"
     if surface.endswith("元"):
@@ -433,7 +443,6 @@ def quantity_class(text: str, span: Span) -> str:
     return "unit=" + surface[-1:]
 
 
-PERCENT_ENDINGS = ("%", "百分点", "成")  # how a share's span ends
 MARKS = frozenset("“”()（）")  # quotes and brackets a subject keeps whole
 OPENING_BRACKETS = frozenset({"(", "（"})
 CLOSING_BRACKETS = frozenset({")", "）"})
@@ -456,7 +465,7 @@ def start_choices(ctx: _Context, boundaries: _Boundaries, head: int, greedy: int
 
     def opened_after(closing: int) -> int:
         """Where the parenthesis closed at token `closing` opens: after a word of the window, it
-        qualifies that word (县（市、区）|级医院), and no subject starts after it."""
+        qualifies that word (县（市、区）级医院), and no subject starts at it or after it."""
         k = closing
         while k > floor and words[k] not in OPENING_BRACKETS:
             k -= 1
@@ -478,7 +487,8 @@ def start_choices(ctx: _Context, boundaries: _Boundaries, head: int, greedy: int
             quotes += word.count("”") - word.count("“")
             brackets += word.count(")") + word.count("）") - word.count("(") - word.count("（")
         if k != greedy and (ctx.breaks[k] or word in LEADING_FILLERS or quotes or brackets
-                            or (k > floor and words[k - 1] in CLOSING_BRACKETS and opened_after(k - 1) > floor)):
+                            or (k > floor and (word in OPENING_BRACKETS
+                                               or words[k - 1] in CLOSING_BRACKETS and opened_after(k - 1) > floor))):
             continue
         before, before_tag = (words[k - 1], ctx.tag(k - 1)) if k > floor else ("EDGE", "EDGE")
         edge = _bucket(boundaries.joins(k - 1)) if k > floor else "edge"
@@ -554,12 +564,17 @@ def _word_feature(name: str, word: str) -> list[str]:
 
 def _quantity_part(text: str, span: Span, side: str) -> Part:
     """The quantity's unit, conjoined with the candidate's side: counts take the noun after them."""
-    surface = text[span[0]:span[1]]
-    return _quantity_features, side, surface[-1:] or "?", surface.endswith(PERCENT_ENDINGS), surface.endswith("元")
+    surface = _measured_surface(text, span)
+    return _quantity_features, side, surface[-1:], surface.endswith(PERCENT_ENDINGS), surface.endswith("元")
 
 
 def _quantity_features(side: str, unit: str, percent: bool, money: bool) -> list[str]:
     return [f"{side}_unit={unit}", f"{side}_pct={percent}", f"{side}_money={money}"]
+
+
+def _unit_head_features(side: str, unit: str, head_char: str) -> list[str]:
+    """Whether the unit fits the phrase's head: 张 counts 床位, not 家庭; 所 counts 高中, not 能力."""
+    return [f"{side}_unit_head={unit}|{head_char}"]
 
 
 def _head_word_features(side: str, word: str, tag: str) -> list[str]:
@@ -588,6 +603,13 @@ def _phrase_parts(ctx: _Context, first: int, head: int, side: str) -> list[Part]
     return parts
 
 
+def _phrase_end(ctx: _Context, head: int) -> int:
+    """Where a phrase ending with token `head` ends: a plural 们 names no part of what is counted
+    (400多名官兵们 → 官兵)."""
+    word = ctx.words[head]
+    return ctx.ends[head] - 1 if len(word) > 2 and word.endswith("们") else ctx.ends[head]
+
+
 def _left_gap_features(gap: int, rank: int, head_tag: str, nouns_after: int) -> list[str]:
     return [f"L_gap={min(gap, 5)}", f"L_rank={rank}", f"L_headtag_gap={head_tag}|{min(gap, 3)}",
             f"L_nouns_after={nouns_after}"]
@@ -607,6 +629,7 @@ def _left_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window:
     found = []
     rank = nouns_after = 0
     quantity = _quantity_part(ctx.text, ctx.spans[index], "L")
+    unit = _measured_surface(ctx.text, ctx.spans[index])[-1]
     for head in range(window.quantity_first - 1, window.left_start - 1, -1):
         gap = window.quantity_first - head - 1
         if gap:
@@ -621,9 +644,10 @@ def _left_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window:
             parts.append((_listed, "L_adjacent"))
         first = extend_left(ctx, boundaries, head, window.left_start)
         parts += _phrase_parts(ctx, first, head, "L")
-        parts += [quantity, (_left_edge_features, first == window.left_start,
-                             ctx.words[first - 1] if first > window.left_start else "EDGE")]
-        found.append(Candidate(index, ctx.starts[first], ctx.ends[head], "L", parts))
+        parts += [quantity, (_unit_head_features, "L", unit, ctx.words[head][-1]),
+                  (_left_edge_features, first == window.left_start,
+                   ctx.words[first - 1] if first > window.left_start else "EDGE")]
+        found.append(Candidate(index, ctx.starts[first], _phrase_end(ctx, head), "L", parts))
         rank += rank < 5
     return found
 
@@ -643,6 +667,7 @@ def _right_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window
         return []
     found = []
     quantity = _quantity_part(ctx.text, ctx.spans[index], "R")
+    unit = _measured_surface(ctx.text, ctx.spans[index])[-1]
     weakest = 1.0  # the least likely join inside the phrase so far: a phrase is as strong as it
     for head in range(first, window.right_end):
         if head > first:
@@ -658,7 +683,8 @@ def _right_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window
         if head + 1 < window.right_end:
             parts.append((_right_next_features, ctx.words[head + 1], _bucket(boundaries.joins(head, "right"))))
         parts.append(quantity)
-        found.append(Candidate(index, ctx.starts[first], ctx.ends[head], "R", parts))
+        parts.append((_unit_head_features, "R", unit, ctx.words[head][-1]))
+        found.append(Candidate(index, ctx.starts[first], _phrase_end(ctx, head), "R", parts))
     return found
 
 
@@ -671,7 +697,7 @@ def _none_candidate(ctx: _Context, index: int, window: Window) -> Candidate:
     """Evidence that the quantity has no subject: a duration (过去一年), a bare head count (50人担任…)."""
     parts = [(_none_features, min(sum(ctx.nounish[window.left_start:window.quantity_first]), 4),
               ctx.is_nounish(window.quantity_last + 1), ctx.tag(window.quantity_last + 1),
-              ctx.text[ctx.spans[index][1] - 1])]
+              _measured_surface(ctx.text, ctx.spans[index])[-1])]
     if window.left_start < window.quantity_first:
         parts.append((_word_feature, "N_word_before", ctx.words[window.quantity_first - 1]))
     parts.append(_quantity_part(ctx.text, ctx.spans[index], "N"))
