@@ -562,23 +562,20 @@ def _word_feature(name: str, word: str) -> list[str]:
     return [f"{name}={word}"]
 
 
-def _quantity_part(text: str, span: Span, side: str) -> Part:
+def _quantity_part(surface: str, side: str) -> Part:
     """The quantity's unit, conjoined with the candidate's side: counts take the noun after them."""
-    surface = _measured_surface(text, span)
-    return _quantity_features, side, surface[-1:], surface.endswith(PERCENT_ENDINGS), surface.endswith("元")
+    return _quantity_features, side, surface[-1], surface.endswith(PERCENT_ENDINGS), surface.endswith("元")
 
 
 def _quantity_features(side: str, unit: str, percent: bool, money: bool) -> list[str]:
     return [f"{side}_unit={unit}", f"{side}_pct={percent}", f"{side}_money={money}"]
 
 
-def _unit_head_features(side: str, unit: str, head_char: str) -> list[str]:
-    """Whether the unit fits the phrase's head: 张 counts 床位, not 家庭; 所 counts 高中, not 能力."""
-    return [f"{side}_unit_head={unit}|{head_char}"]
-
-
-def _head_word_features(side: str, word: str, tag: str) -> list[str]:
-    return [f"side={side}", f"{side}_head={word}", f"{side}_head_tag={tag}", f"head_char={word[-1]}"]
+def _head_word_features(side: str, word: str, tag: str, unit: str) -> list[str]:
+    """The phrase's head, and whether the quantity's unit fits it: 张 counts 床位, not 家庭; 所 counts
+    高中, not 能力."""
+    return [f"side={side}", f"{side}_head={word}", f"{side}_head_tag={tag}", f"head_char={word[-1]}",
+            f"{side}_unit_head={unit}|{word[-1]}"]
 
 
 def _first_word_features(side: str, word: str, tag: str) -> list[str]:
@@ -590,16 +587,19 @@ def _phrase_shape_features(side: str, tokens: int, chars: int, before_tag: str, 
             f"{side}_verbs={verbs}", f"{side}_nouns={nouns}"]
 
 
-def _phrase_parts(ctx: _Context, first: int, head: int, side: str) -> list[Part]:
-    verbs = list(compress(range(first, head + 1), ctx.verbs[first:head + 1]))
-    nouns = sum(ctx.nouns[first:head + 1])
-    tokens = head - first + 1
+def _phrase_parts(ctx: _Context, first: int, head: int, side: str, unit: str) -> list[Part]:
+    stop = head + 1
+    words = ctx.words
+    is_verb = ctx.verbs[first:stop]
+    verbs = [words[k] for k in compress(range(first, stop), is_verb)] if True in is_verb else []
+    nouns = sum(ctx.nouns[first:stop])
+    tokens = stop - first
     chars = (ctx.ends[head] - ctx.starts[first]) // 3
-    parts = [(_head_word_features, side, ctx.words[head], ctx.tags[head]),
-             (_first_word_features, side, ctx.words[first], ctx.tags[first]),
+    parts = [(_head_word_features, side, words[head], ctx.tags[head], unit),
+             (_first_word_features, side, words[first], ctx.tags[first]),
              (_phrase_shape_features, side, tokens if tokens < 8 else 8, chars if chars < 6 else 6, ctx.tag(first - 1),
               len(verbs) if len(verbs) < 3 else 3, nouns if nouns < 4 else 4)]
-    parts += [(_word_feature, "verb_inside", ctx.words[k]) for k in verbs]
+    parts += [(_word_feature, "verb_inside", verb) for verb in verbs]
     return parts
 
 
@@ -623,13 +623,14 @@ def _left_edge_features(starts_window: bool, before_word: str) -> list[str]:
     return [f"L_starts_window={starts_window}", f"L_before_word={before_word}"]
 
 
-def _left_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window: Window) -> list[Candidate]:
+def _left_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window: Window,
+                     surface: str) -> list[Candidate]:
     """Each token of the clause before the quantity that can end a subject, with the phrase
     the boundaries grow from it."""
     found = []
     rank = nouns_after = 0
-    quantity = _quantity_part(ctx.text, ctx.spans[index], "L")
-    unit = _measured_surface(ctx.text, ctx.spans[index])[-1]
+    quantity = _quantity_part(surface, "L")
+    unit = surface[-1]
     for head in range(window.quantity_first - 1, window.left_start - 1, -1):
         gap = window.quantity_first - head - 1
         if gap:
@@ -643,10 +644,9 @@ def _left_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window:
         else:
             parts.append((_listed, "L_adjacent"))
         first = extend_left(ctx, boundaries, head, window.left_start)
-        parts += _phrase_parts(ctx, first, head, "L")
-        parts += [quantity, (_unit_head_features, "L", unit, ctx.words[head][-1]),
-                  (_left_edge_features, first == window.left_start,
-                   ctx.words[first - 1] if first > window.left_start else "EDGE")]
+        parts += _phrase_parts(ctx, first, head, "L", unit)
+        parts += [quantity, (_left_edge_features, first == window.left_start,
+                             ctx.words[first - 1] if first > window.left_start else "EDGE")]
         found.append(Candidate(index, ctx.starts[first], _phrase_end(ctx, head), "L", parts))
         rank += rank < 5
     return found
@@ -660,14 +660,15 @@ def _right_next_features(word: str, join: int) -> list[str]:
     return [f"R_after={word}", f"R_join_next={join}"]
 
 
-def _right_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window: Window) -> list[Candidate]:
+def _right_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window: Window,
+                      surface: str) -> list[Candidate]:
     first = window.right_start
     if (first >= window.right_end or ctx.words[first] in EDGE_STOPWORDS
             or (ctx.tags[first] in NON_HEAD_TAGS and ctx.tags[first] != "d")):
         return []
     found = []
-    quantity = _quantity_part(ctx.text, ctx.spans[index], "R")
-    unit = _measured_surface(ctx.text, ctx.spans[index])[-1]
+    quantity = _quantity_part(surface, "R")
+    unit = surface[-1]
     weakest = 1.0  # the least likely join inside the phrase so far: a phrase is as strong as it
     for head in range(first, window.right_end):
         if head > first:
@@ -678,12 +679,11 @@ def _right_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window
         if not ctx.can_end_subject(head) or surface.count("“") != surface.count("”"):
             continue
         counted = boundaries.model.counted_rates.get(ctx.words[head], "rare") if boundaries.model else "rare"
-        parts = _phrase_parts(ctx, first, head, "R")
+        parts = _phrase_parts(ctx, first, head, "R", unit)
         parts.append((_right_features, first > window.quantity_last + 1, counted, _bucket(weakest)))
         if head + 1 < window.right_end:
             parts.append((_right_next_features, ctx.words[head + 1], _bucket(boundaries.joins(head, "right"))))
         parts.append(quantity)
-        parts.append((_unit_head_features, "R", unit, ctx.words[head][-1]))
         found.append(Candidate(index, ctx.starts[first], _phrase_end(ctx, head), "R", parts))
     return found
 
@@ -693,14 +693,13 @@ def _none_features(nouns_before: int, noun_after: bool, after_tag: str, unit: st
             f"N_unit_after={unit}|{after_tag}"]
 
 
-def _none_candidate(ctx: _Context, index: int, window: Window) -> Candidate:
+def _none_candidate(ctx: _Context, index: int, window: Window, surface: str) -> Candidate:
     """Evidence that the quantity has no subject: a duration (过去一年), a bare head count (50人担任…)."""
     parts = [(_none_features, min(sum(ctx.nounish[window.left_start:window.quantity_first]), 4),
-              ctx.is_nounish(window.quantity_last + 1), ctx.tag(window.quantity_last + 1),
-              _measured_surface(ctx.text, ctx.spans[index])[-1])]
+              ctx.is_nounish(window.quantity_last + 1), ctx.tag(window.quantity_last + 1), surface[-1])]
     if window.left_start < window.quantity_first:
         parts.append((_word_feature, "N_word_before", ctx.words[window.quantity_first - 1]))
-    parts.append(_quantity_part(ctx.text, ctx.spans[index], "N"))
+    parts.append(_quantity_part(surface, "N"))
     return Candidate(index, -1, -1, "N", parts)
 
 
@@ -709,13 +708,13 @@ def _inherit_features(between_chars: int, nouns_before: int, window_empty: bool,
             f"I_window_empty={window_empty}", f"I_joiner={joiner}"]
 
 
-def _inherit_candidate(ctx: _Context, index: int, previous: int, window: Window) -> Candidate:
+def _inherit_candidate(ctx: _Context, index: int, previous: int, window: Window, surface: str) -> Candidate:
     between = ctx.text[ctx.spans[previous][1]:ctx.spans[index][0]]
     before = range(window.left_start, window.quantity_first)
     parts = [(_inherit_features, min(len(between), 10), min(sum(ctx.nounish[window.left_start:window.quantity_first]), 4),
               not before, between.strip()[:1] or "none")]
     parts += [(_word_feature, "I_word", ctx.words[k]) for k in before]
-    parts.append(_quantity_part(ctx.text, ctx.spans[index], "I"))
+    parts.append(_quantity_part(surface, "I"))
     return Candidate(index, -1, -1, "I", parts)
 
 
@@ -749,11 +748,12 @@ def analyse(text: str, tokens: list[Token], spans: list[Span], boundary_model: B
     previous = _previous_in_sentence(text, spans)
     found: list[Candidate] = []
     for index, window in enumerate(windows):
-        found += _left_candidates(ctx, boundaries, index, window)
-        found += _right_candidates(ctx, boundaries, index, window)
+        surface = _measured_surface(text, spans[index])
+        found += _left_candidates(ctx, boundaries, index, window, surface)
+        found += _right_candidates(ctx, boundaries, index, window, surface)
         if previous[index] is not None:
-            found.append(_inherit_candidate(ctx, index, previous[index], window))
-        found.append(_none_candidate(ctx, index, window))
+            found.append(_inherit_candidate(ctx, index, previous[index], window, surface))
+        found.append(_none_candidate(ctx, index, window, surface))
     return Analysis(ctx, windows, boundaries, previous, found)
 
 
