@@ -369,6 +369,7 @@ class BoundaryModel:
             "c1=" + w1[-1], "c2=" + w2[0], f"w1t2={w1}|{t2}", f"t1w2={t1}|{w2}", f"len1={min(len(w1), 4)}",
             f"stop1={w1 in EDGE_STOPWORDS}", f"quote1={w1.endswith('“')}",
             f"open1={open1}", f"open2={open2}", f"open1_t12={open1}|{t1}|{t2}", f"open12={open1}|{open2}",
+            f"c12={w1[-1]}{w2[0]}",
         ]
 
 
@@ -472,7 +473,7 @@ def start_choices(ctx: _Context, boundaries: _Boundaries, head: int, greedy: int
         return k
 
     choices = []
-    inner, verbs, de, quotes, brackets = 1.0, 0, 0, 0, 0
+    inner, verbs, de, quotes, brackets, enclosed = 1.0, 0, 0, 0, 0, 0
     for k in range(head, floor - 1, -1):
         if k < greedy and ctx.ends[head] - ctx.starts[k] > MAX_SUBJECT_CHARS:
             break
@@ -486,13 +487,16 @@ def start_choices(ctx: _Context, boundaries: _Boundaries, head: int, greedy: int
         if not MARKS.isdisjoint(word):
             quotes += word.count("”") - word.count("“")
             brackets += word.count(")") + word.count("）") - word.count("(") - word.count("（")
+            enclosed += 1  # a mark, or a parenthesis's bracket: no word of the phrase
+        elif brackets:
+            enclosed += 1  # inside a parenthesis, which qualifies the word before it
         if k != greedy and (ctx.breaks[k] or word in LEADING_FILLERS or quotes or brackets
                             or (k > floor and (word in OPENING_BRACKETS
                                                or words[k - 1] in CLOSING_BRACKETS and opened_after(k - 1) > floor))):
             continue
         before, before_tag = (words[k - 1], ctx.tag(k - 1)) if k > floor else ("EDGE", "EDGE")
         edge = _bucket(boundaries.joins(k - 1)) if k > floor else "edge"
-        offset, tokens = k - greedy, head - k + 1
+        offset, tokens = k - greedy, head - k + 1 - enclosed
         verbs_bucket = verbs if verbs < 2 else 2
         parts = [(_start_word_features, "first", word, tag), (_start_word_features, "before", before, before_tag),
                  (_start_tags_features, tag, before_tag, quantity),
