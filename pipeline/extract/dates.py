@@ -24,7 +24,7 @@ _SEP = r"[-~～—–至到]"
 # A bare year (no 年) must not run into a unit or a magnitude: 2000万元 is money, not a year.
 _NOT_AFTER_BARE_YEAR = (r"\d.,%‰A-Za-z年月日万亿千百十多余号期"
                         r"人名位个家户所台套辆件项条座处亩班车支款宗场次批只头张本篇栋幢间艘架列趟颗棵株组届起例份册种笔块县村乡镇代季级大方剂"
-                        r"枚部对轮市元美欧港英卢平立公千厘毫米吨克斤微瓦兆吉标课学小分工天周岁升海摄℃度倍成P")
+                        r"枚部对轮市元美欧港英卢平立公千厘毫米吨克斤微瓦兆吉标课学小分工天周岁升海摄℃度倍成P盏面片")
 # Words that end a programme's name: “2030启航计划”, “2025行动”.
 _PROGRAMME = r"(?:计划|行动|工程|战略|方案|倡议)"
 

@@ -33,7 +33,7 @@ COUNT_CLASSIFIERS = (
     "人次", "场次", "架次", "班次", "车次", "批次", "户次", "件次", "家次", "个次", "台次", "剂次", "册次", "方面", "人", "名", "位", "个", "家",
     "户", "所", "台", "套", "辆", "项", "件", "条", "座", "处", "支", "款", "宗", "场", "次", "批", "只", "头", "张", "本", "篇",
     "栋", "幢", "间", "艘", "架", "列", "趟", "颗", "棵", "株", "组", "届", "起", "例", "份", "册", "种", "笔", "块", "枚", "部",
-    "对", "轮", "县", "市", "村", "乡", "镇", "代", "季", "级", "大",
+    "对", "轮", "县", "市", "村", "乡", "镇", "代", "季", "级", "大", "盏", "期", "面", "片",
 )
 _OTHER_UNITS = ("个百分点", "百分点", "%", "‰", "倍", "成")
 _UNITS = sorted(set(CURRENCIES) | set(MEASURE_UNITS) | set(COUNT_CLASSIFIERS) | set(_OTHER_UNITS),
@@ -327,6 +327,10 @@ def _classify_unit(unit: str, num: str, value: float | None, text: str, start: i
     if unit in ("县", "市") and chinese and before[-1:] in "东西南北":
         return "part of a place name"
     if unit in ("对", "轮") and chinese:
+        return "no unit"
+    if unit in ("期", "面", "片") and chinese:
+        return "phase or idiom"  # 二期工程, 四面八方, 一片光明; a written number counts: 培训班26期, 锦旗27面
+    if (unit == "期" and after[:1] == "间") or (unit == "面" and after[:1] in "向对临貌积"):
         return "no unit"
     if unit == "部" and after[:1] in "门委署分队位长件":
         return "no unit"
