@@ -679,8 +679,8 @@ def _right_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window
             weakest = min(weakest, boundaries.joins(head - 1, "right"))
         if ctx.ends[head] - ctx.starts[first] > MAX_SUBJECT_CHARS:
             break
-        surface = ctx.text[ctx.starts[first]:ctx.ends[head]]
-        if not ctx.can_end_subject(head) or surface.count("“") != surface.count("”"):
+        phrase = ctx.text[ctx.starts[first]:ctx.ends[head]]
+        if not ctx.can_end_subject(head) or phrase.count("“") != phrase.count("”"):
             continue
         counted = boundaries.model.counted_rates.get(ctx.words[head], "rare") if boundaries.model else "rare"
         parts = _phrase_parts(ctx, first, head, "R", unit)
