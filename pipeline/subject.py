@@ -608,8 +608,9 @@ def _phrase_parts(ctx: _Context, first: int, head: int, side: str, unit: str) ->
 
 
 def _phrase_end(ctx: _Context, head: int) -> int:
-    """Where a phrase ending with token `head` ends: a plural 们 names no part of what is counted
-    (400多名官兵们 → 官兵)."""
+    """Where a phrase ending with token `head` ends: a plural 们 the segmenter fused to its noun
+    names no part of what is counted (400多名官兵们 → 官兵; 人们 is a word of its own). A 们 on its
+    own token never ends a phrase (EDGE_STOPWORDS)."""
     word = ctx.words[head]
     return ctx.ends[head] - 1 if len(word) > 2 and word.endswith("们") else ctx.ends[head]
 
