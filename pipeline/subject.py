@@ -6,8 +6,9 @@ Trained logistic regressions over string features find it, kept as feature → w
   phrase (人均|可支配收入: yes; 新建|高标准农田: no), one as a phrase grows leftwards and one as
   it grows rightwards. A subject grows leftwards from its last token while the first says yes,
   so long modifiers are kept and clause verbs left out; word statistics from unlabelled reports
-  (`clause_opening_rates`) help them judge words the annotations never showed, and tell the ranker
-  which words classifiers count (`counted_rates`: 36个市县|债务 counts 市县).
+  (`clause_opening_rates`) and classes of words that share neighbours there (全市, 全省, 全区) help
+  them judge words the annotations never showed, and tell the ranker which words classifiers count
+  (`counted_rates`: 36个市县|债务 counts 市县).
 - a pairwise *head ranker* chooses the token that ends the subject among the tokens of the
   clause before the quantity (地区生产总值|增长|5.4%) and just after it (82个|企业), or one of
   two candidates without a span: "inherit", the subject of the previous quantity of the sentence
@@ -285,10 +286,16 @@ def clause_opening_rates(token_lists: list[list[str]]) -> dict[str, int]:
     return {word: min(int(5 * opening[word] / n), 4) for word, n in seen.items() if n >= 3}
 
 
+# Shares of a word's occurrences right after a number and its classifier that start the next
+# bucket of `counted_rates`: even a word classifiers often count (普通高中, 企业) mostly appears
+# elsewhere, so the steps are small at the bottom.
+COUNTED_STEPS = (0.02, 0.05, 0.1, 0.2, 0.4)
+
+
 def counted_rates(token_lists: list[list[Token]], texts: list[str]) -> dict[str, int]:
-    """How often each word comes right after a number and its classifier, in fifths, for words
-    seen three times or more: what classifiers count (企业, 市县, 普通高中) rather than what
-    follows the counted thing (债务, 质量, 能力)."""
+    """How often each word comes right after a number and its classifier, for words seen three
+    times or more: what classifiers count (企业, 市县, 普通高中) rather than what follows the
+    counted thing (债务, 质量, 能力). 0 for never, else 1 + the `COUNTED_STEPS` the share reaches."""
     seen: Counter = Counter()
     counted: Counter = Counter()
     for tokens, text in zip(token_lists, texts):
@@ -300,7 +307,8 @@ def counted_rates(token_lists: list[list[Token]], texts: list[str]) -> dict[str,
             before, tag_before = words[i - 1], tokens[i - 1][2]
             counted[word] += ((len(before) == 1 and i > 1 and tokens[i - 2][2] == "m")
                               or (tag_before == "m" and not before[-1].isdigit() and before[-1] not in "万亿千百十"))
-    return {word: min(int(5 * counted[word] / n), 4) for word, n in seen.items() if n >= 3}
+    return {word: counted[word] and 1 + bisect.bisect_right(COUNTED_STEPS, counted[word] / n)
+            for word, n in seen.items() if n >= 3}
 
 
 @dataclass(frozen=True)
@@ -343,6 +351,7 @@ class BoundaryModel:
     right: LinearModel
     opening_rates: dict[str, int]
     counted_rates: dict[str, int]
+    word_classes: dict[str, int]
 
     # Join probabilities (leftwards, rightwards) by the words and tags a boundary's features read:
     # the same boundaries (地区|生产总值) recur across reports. Emptied when it grows large.
@@ -370,6 +379,7 @@ class BoundaryModel:
             f"stop1={w1 in EDGE_STOPWORDS}", f"quote1={w1.endswith('“')}",
             f"open1={open1}", f"open2={open2}", f"open1_t12={open1}|{t1}|{t2}", f"open12={open1}|{open2}",
             f"c12={w1[-1]}{w2[0]}",
+            f"class1={self.word_classes.get(w1, 'rare')}", f"class2={self.word_classes.get(w2, 'rare')}",
         ]
 
 
@@ -463,6 +473,7 @@ def start_choices(ctx: _Context, boundaries: _Boundaries, head: int, greedy: int
     gap_bucket = gap if gap < 2 else 2
     gap_part = (_word_feature, "gap_word", f"{ctx.words[head + 1]}|{quantity}") if gap else None
     words, tags = ctx.words, ctx.tags
+    classes = boundaries.model.word_classes if boundaries.model else {}
 
     def opened_after(closing: int) -> int:
         """Where the parenthesis closed at token `closing` opens: after a word of the window, it
@@ -498,7 +509,8 @@ def start_choices(ctx: _Context, boundaries: _Boundaries, head: int, greedy: int
         edge = _bucket(boundaries.joins(k - 1)) if k > floor else "edge"
         offset, tokens = k - greedy, head - k + 1 - enclosed
         verbs_bucket = verbs if verbs < 2 else 2
-        parts = [(_start_word_features, "first", word, tag), (_start_word_features, "before", before, before_tag),
+        parts = [(_start_word_features, "first", word, tag, classes.get(word, "rare")),
+                 (_start_word_features, "before", before, before_tag, classes.get(before, "rare")),
                  (_start_tags_features, tag, before_tag, quantity),
                  (_start_position_features, k == greedy, 3 if offset > 3 else -3 if offset < -3 else offset, k == floor),
                  (_start_join_features, edge, _bucket(inner), tag),
@@ -512,8 +524,9 @@ def start_choices(ctx: _Context, boundaries: _Boundaries, head: int, greedy: int
 
 # The start ranker's feature groups: small, so that each recurs across quantities and reports
 # and its summed weight is looked up rather than rebuilt.
-def _start_word_features(name: str, word: str, tag: str) -> list[str]:
-    return [f"{name}={word}", f"{name}_tag={tag}", f"{name}_char={word[0] if name == 'first' else word[-1]}"]
+def _start_word_features(name: str, word: str, tag: str, word_class: int | str) -> list[str]:
+    return [f"{name}={word}", f"{name}_tag={tag}", f"{name}_char={word[0] if name == 'first' else word[-1]}",
+            f"{name}_class={word_class}"]
 
 
 def _start_tags_features(tag: str, before_tag: str, quantity: str) -> list[str]:
@@ -575,11 +588,11 @@ def _quantity_features(side: str, unit: str, percent: bool, money: bool) -> list
     return [f"{side}_unit={unit}", f"{side}_pct={percent}", f"{side}_money={money}"]
 
 
-def _head_word_features(side: str, word: str, tag: str, unit: str) -> list[str]:
+def _head_word_features(side: str, word: str, tag: str, unit: str, word_class: int | str) -> list[str]:
     """The phrase's head, and whether the quantity's unit fits it: 张 counts 床位, not 家庭; 所 counts
     高中, not 能力."""
     return [f"side={side}", f"{side}_head={word}", f"{side}_head_tag={tag}", f"head_char={word[-1]}",
-            f"{side}_unit_head={unit}|{word[-1]}"]
+            f"{side}_unit_head={unit}|{word[-1]}", f"{side}_head_class={word_class}"]
 
 
 def _first_word_features(side: str, word: str, tag: str) -> list[str]:
@@ -591,7 +604,7 @@ def _phrase_shape_features(side: str, tokens: int, chars: int, before_tag: str, 
             f"{side}_verbs={verbs}", f"{side}_nouns={nouns}"]
 
 
-def _phrase_parts(ctx: _Context, first: int, head: int, side: str, unit: str) -> list[Part]:
+def _phrase_parts(ctx: _Context, first: int, head: int, side: str, unit: str, classes: dict[str, int]) -> list[Part]:
     stop = head + 1
     words = ctx.words
     is_verb = ctx.verbs[first:stop]
@@ -599,7 +612,7 @@ def _phrase_parts(ctx: _Context, first: int, head: int, side: str, unit: str) ->
     nouns = sum(ctx.nouns[first:stop])
     tokens = stop - first
     chars = (ctx.ends[head] - ctx.starts[first]) // 3
-    parts = [(_head_word_features, side, words[head], ctx.tags[head], unit),
+    parts = [(_head_word_features, side, words[head], ctx.tags[head], unit, classes.get(words[head], "rare")),
              (_first_word_features, side, words[first], ctx.tags[first]),
              (_phrase_shape_features, side, tokens if tokens < 8 else 8, chars if chars < 6 else 6, ctx.tag(first - 1),
               len(verbs) if len(verbs) < 3 else 3, nouns if nouns < 4 else 4)]
@@ -636,6 +649,7 @@ def _left_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window:
     rank = nouns_after = 0
     quantity = _quantity_part(surface, "L")
     unit = surface[-1]
+    classes = boundaries.model.word_classes if boundaries.model else {}
     for head in range(window.quantity_first - 1, window.left_start - 1, -1):
         gap = window.quantity_first - head - 1
         if gap:
@@ -649,7 +663,7 @@ def _left_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window:
         else:
             parts.append((_listed, "L_adjacent"))
         first = extend_left(ctx, boundaries, head, window.left_start)
-        parts += _phrase_parts(ctx, first, head, "L", unit)
+        parts += _phrase_parts(ctx, first, head, "L", unit, classes)
         parts += [quantity, (_left_edge_features, first == window.left_start,
                              ctx.words[first - 1] if first > window.left_start else "EDGE")]
         found.append(Candidate(index, ctx.starts[first], _phrase_end(ctx, head), "L", parts))
@@ -661,8 +675,8 @@ def _right_features(skips_de: bool, head_counted: int | str, weakest_join: int) 
     return [f"R_skips_de={skips_de}", f"R_head_counted={head_counted}", f"R_weakest_join={weakest_join}"]
 
 
-def _right_next_features(word: str, join: int) -> list[str]:
-    return [f"R_after={word}", f"R_join_next={join}"]
+def _right_next_features(word: str, join: int, counted: int | str) -> list[str]:
+    return [f"R_after={word}", f"R_join_next={join}", f"R_after_counted={counted}"]
 
 
 def _right_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window: Window,
@@ -674,6 +688,8 @@ def _right_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window
     found = []
     quantity = _quantity_part(surface, "R")
     unit = surface[-1]
+    counted_of = boundaries.model.counted_rates if boundaries.model else {}
+    classes = boundaries.model.word_classes if boundaries.model else {}
     weakest = 1.0  # the least likely join inside the phrase so far: a phrase is as strong as it
     for head in range(first, window.right_end):
         if head > first:
@@ -683,11 +699,12 @@ def _right_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window
         phrase = ctx.text[ctx.starts[first]:ctx.ends[head]]
         if not ctx.can_end_subject(head) or phrase.count("“") != phrase.count("”"):
             continue
-        counted = boundaries.model.counted_rates.get(ctx.words[head], "rare") if boundaries.model else "rare"
-        parts = _phrase_parts(ctx, first, head, "R", unit)
-        parts.append((_right_features, first > window.quantity_last + 1, counted, _bucket(weakest)))
+        parts = _phrase_parts(ctx, first, head, "R", unit, classes)
+        parts.append((_right_features, first > window.quantity_last + 1, counted_of.get(ctx.words[head], "rare"),
+                       _bucket(weakest)))
         if head + 1 < window.right_end:
-            parts.append((_right_next_features, ctx.words[head + 1], _bucket(boundaries.joins(head, "right"))))
+            parts.append((_right_next_features, ctx.words[head + 1], _bucket(boundaries.joins(head, "right")),
+                          counted_of.get(ctx.words[head + 1], "rare")))
         parts.append(quantity)
         found.append(Candidate(index, ctx.starts[first], _phrase_end(ctx, head), "R", parts))
     return found
@@ -978,13 +995,14 @@ class SubjectRanker:
         with gzip.open(path, "rb") as handle:
             models = pickle.load(handle)
         return cls(BoundaryModel(models["grow_left"], models["grow_right"], models["opening_rates"],
-                                 models["counted_rates"]), models["head"], models["start"])
+                                 models["counted_rates"], models["word_classes"]), models["head"], models["start"])
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         boundary = self.boundary_model
         models = {"grow_left": boundary.left, "grow_right": boundary.right,
                   "opening_rates": boundary.opening_rates, "counted_rates": boundary.counted_rates,
+                  "word_classes": boundary.word_classes,
                   "head": self.head_model, "start": self.start_model}
         with gzip.GzipFile(directory / MODEL_FILE, "wb", compresslevel=6, mtime=0) as handle:  # same bytes every build
             pickle.dump(models, handle, protocol=pickle.HIGHEST_PROTOCOL)

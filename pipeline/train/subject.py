@@ -239,6 +239,58 @@ def evaluate(ranker: SubjectRanker | None, records: list[dict], segmenter: Segme
     }
 
 
+# Word classes: words seen this often in the unlabelled reports get one, from their neighbours
+# among the most frequent words, reduced to this many dimensions and grouped into this many classes.
+CLASS_MIN_COUNT = 3
+CLASS_CONTEXT_WORDS = 2000
+CLASS_DIMENSIONS = 60
+WORD_CLASS_COUNT = 200
+
+
+def word_classes(token_lists: list[list[Token]], texts: list[str], seed: int = 0) -> dict[str, int]:
+    """Classes of words that share neighbours in unlabelled reports (全市, 全省, 全区; 提质, 重组, 扩容).
+
+    A word an annotation never showed still has a class whose weights the rankers learned, so
+    they can tell a scope word or a clause verb before a noun from a modifier that names it. The
+    words' left and right neighbours are weighted by positive pointwise mutual information, reduced
+    by a truncated SVD (ARPACK, so the same texts give the same classes) and grouped by k-means.
+    """
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from sklearn.cluster import KMeans
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.preprocessing import normalize
+
+    sequences = [[text[a:b] for a, b, _ in tokens] for tokens, text in zip(token_lists, texts)]
+    frequency = Counter(word for words in sequences for word in words)
+    vocabulary = sorted(word for word, n in frequency.items() if n >= CLASS_MIN_COUNT)
+    row_of = {word: i for i, word in enumerate(vocabulary)}
+    frequent = [word for word, _ in frequency.most_common(CLASS_CONTEXT_WORDS)]
+    column_of = {(side, word): 2 * i + k for i, word in enumerate(frequent) for k, side in enumerate(("left", "right"))}
+    pairs: Counter = Counter()
+    for words in sequences:
+        for i, word in enumerate(words):
+            row = row_of.get(word)
+            if row is None:
+                continue
+            for side, neighbour in (("left", words[i - 1] if i else None),
+                                    ("right", words[i + 1] if i + 1 < len(words) else None)):
+                column = column_of.get((side, neighbour))
+                if column is not None:
+                    pairs[row, column] += 1
+    (rows, columns), counts = zip(*pairs.keys()), np.fromiter(pairs.values(), dtype=float)
+    rows, columns = np.array(rows), np.array(columns)
+    total = counts.sum()
+    row_share = np.bincount(rows, counts, len(vocabulary)) / total
+    column_share = np.bincount(columns, counts, len(column_of)) / total
+    pmi = np.log(counts / total / (row_share[rows] * column_share[columns]))
+    positive = pmi > 0
+    matrix = csr_matrix((pmi[positive], (rows[positive], columns[positive])), shape=(len(vocabulary), len(column_of)))
+    vectors = normalize(TruncatedSVD(CLASS_DIMENSIONS, algorithm="arpack", random_state=seed).fit_transform(matrix))
+    labels = KMeans(WORD_CLASS_COUNT, n_init=10, random_state=seed).fit_predict(vectors)
+    return {word: int(label) for word, label in zip(vocabulary, labels)}
+
+
 def _vectorizer():
     from sklearn.feature_extraction import DictVectorizer
 
@@ -250,12 +302,12 @@ def _counts(rows: list[list[str]]) -> list[Counter]:
 
 
 def _fit_boundaries(sources: list[tuple[SourceText, list[dict]]], rates: dict[str, int], counted: dict[str, int],
-                    seed: int) -> BoundaryModel:
+                    classes: dict[str, int], seed: int) -> BoundaryModel:
     """The leftward and rightward boundary classifiers, from the annotated subjects of `sources`."""
     from sklearn.linear_model import LogisticRegression
 
     rows: dict[str, list] = {"left": [], "right": []}
-    features = BoundaryModel(None, None, rates, counted).features
+    features = BoundaryModel(None, None, rates, counted, classes).features
     for source, group in sources:
         for direction, found in _boundary_rows(source, group, features).items():
             rows[direction] += found
@@ -263,10 +315,10 @@ def _fit_boundaries(sources: list[tuple[SourceText, list[dict]]], rates: dict[st
     for direction, found in rows.items():
         vectorizer = _vectorizer()
         matrix = vectorizer.fit_transform(_counts([f for f, _ in found]))
-        classifier = LogisticRegression(C=1.0, class_weight="balanced", max_iter=3000, random_state=seed)
+        classifier = LogisticRegression(C=2.0, class_weight="balanced", max_iter=3000, random_state=seed)
         classifier.fit(matrix, [label for _, label in found])
         classifiers[direction] = LinearModel.of(vectorizer, classifier)
-    return BoundaryModel(classifiers["left"], classifiers["right"], rates, counted)
+    return BoundaryModel(classifiers["left"], classifiers["right"], rates, counted, classes)
 
 
 def fit(records: list[dict], segmenter: Segmenter, seed: int = 0) -> SubjectRanker:
@@ -286,11 +338,13 @@ def fit(records: list[dict], segmenter: Segmenter, seed: int = 0) -> SubjectRank
     token_lists = [segmenter.tokens(text) for text in texts]
     rates = clause_opening_rates([[text[a:b] for a, b, _ in tokens] for tokens, text in zip(token_lists, texts)])
     counted = counted_rates(token_lists, texts)
-    boundary = _fit_boundaries(sources, rates, counted, seed)
+    classes = word_classes(token_lists, texts, seed)
+    boundary = _fit_boundaries(sources, rates, counted, classes, seed)
 
     head_groups, start_groups = [], []
     for fold in range(CROSS_FIT_FOLDS):
-        unseen = _fit_boundaries([s for i, s in enumerate(sources) if i % CROSS_FIT_FOLDS != fold], rates, counted, seed)
+        unseen = _fit_boundaries([s for i, s in enumerate(sources) if i % CROSS_FIT_FOLDS != fold], rates, counted,
+                                 classes, seed)
         for i, (source, records_of) in enumerate(sources):
             if i % CROSS_FIT_FOLDS == fold:
                 analysis = analyse(source.text, source.tokens, source.spans, unseen)
