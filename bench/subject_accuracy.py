@@ -28,6 +28,9 @@ def is_report(record: dict) -> bool:
     return source_path(record["source"]).parent.name != COMPOSED.name
 
 
+CORPORA_OF_ANNOTATIONS = (("government reports", is_report), ("composed work summaries", lambda r: not is_report(r)))
+
+
 def print_table(title: str, result: dict, rows=ROWS) -> None:
     print(f"\n{title}")
     print(f"  {'':<28}{'n':>5}{'exact':>8}{'lenient':>9}")
@@ -41,11 +44,11 @@ def cross_validate(records: list[dict], segmenter: Segmenter) -> None:
     fitted on the sources of the other folds."""
     names = sorted({r["source"] for r in records})
     fold_of = {name: i % CV_FOLDS for i, name in enumerate(names)}
-    right = {"government reports": [0, 0], "composed work summaries": [0, 0]}
+    right = {corpus: [0, 0] for corpus, _ in CORPORA_OF_ANNOTATIONS}
     for fold in range(CV_FOLDS):
         ranker = fit([r for r in records if fold_of[r["source"]] != fold], segmenter)
         tested = [r for r in records if fold_of[r["source"]] == fold]
-        for corpus, pick in (("government reports", is_report), ("composed work summaries", lambda r: not is_report(r))):
+        for corpus, pick in CORPORA_OF_ANNOTATIONS:
             row = evaluate(ranker, [r for r in tested if pick(r)], segmenter)["ranker"]
             right[corpus][0] += round(row["exact"] * row["n"])
             right[corpus][1] += row["n"]
@@ -66,7 +69,7 @@ def main() -> None:
     held_out = fit(train, segmenter)
     print_table(f"held-out split ({len(train)} train / {len(test)} test quantities)", evaluate(held_out, test, segmenter))
     print("\n  held-out split by corpus (n, exact, lenient)")
-    for corpus, pick in (("government reports", is_report), ("composed work summaries", lambda r: not is_report(r))):
+    for corpus, pick in CORPORA_OF_ANNOTATIONS:
         row = evaluate(held_out, [r for r in test if pick(r)], segmenter)["ranker"]
         print(f"  {row['n']:>5}{row['exact']:>8.3f}{row['lenient']:>9.3f}  {corpus}")
     saved = SubjectRanker.load(MODELS)

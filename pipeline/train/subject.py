@@ -17,6 +17,7 @@ in the same two characters (优抚对象 / 重点优抚对象).
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -265,30 +266,39 @@ def word_classes(token_lists: list[list[Token]], texts: list[str], seed: int = 0
     frequency = Counter(word for words in sequences for word in words)
     vocabulary = sorted(word for word, n in frequency.items() if n >= CLASS_MIN_COUNT)
     row_of = {word: i for i, word in enumerate(vocabulary)}
-    frequent = [word for word, _ in frequency.most_common(CLASS_CONTEXT_WORDS)]
-    column_of = {(side, word): 2 * i + k for i, word in enumerate(frequent) for k, side in enumerate(("left", "right"))}
+    # Column 2i counts the i-th frequent word as the left neighbour, column 2i + 1 as the right one.
+    left_column = {word: 2 * i for i, word in enumerate(word for word, _ in frequency.most_common(CLASS_CONTEXT_WORDS))}
     pairs: Counter = Counter()
     for words in sequences:
         for i, word in enumerate(words):
             row = row_of.get(word)
             if row is None:
                 continue
-            for side, neighbour in (("left", words[i - 1] if i else None),
-                                    ("right", words[i + 1] if i + 1 < len(words) else None)):
-                column = column_of.get((side, neighbour))
-                if column is not None:
-                    pairs[row, column] += 1
+            if i and words[i - 1] in left_column:
+                pairs[row, left_column[words[i - 1]]] += 1
+            if i + 1 < len(words) and words[i + 1] in left_column:
+                pairs[row, left_column[words[i + 1]] + 1] += 1
     (rows, columns), counts = zip(*pairs.keys()), np.fromiter(pairs.values(), dtype=float)
     rows, columns = np.array(rows), np.array(columns)
     total = counts.sum()
     row_share = np.bincount(rows, counts, len(vocabulary)) / total
-    column_share = np.bincount(columns, counts, len(column_of)) / total
+    column_share = np.bincount(columns, counts, 2 * len(left_column)) / total
     pmi = np.log(counts / total / (row_share[rows] * column_share[columns]))
     positive = pmi > 0
-    matrix = csr_matrix((pmi[positive], (rows[positive], columns[positive])), shape=(len(vocabulary), len(column_of)))
+    matrix = csr_matrix((pmi[positive], (rows[positive], columns[positive])), shape=(len(vocabulary), 2 * len(left_column)))
     vectors = normalize(TruncatedSVD(CLASS_DIMENSIONS, algorithm="arpack", random_state=seed).fit_transform(matrix))
     labels = KMeans(WORD_CLASS_COUNT, n_init=10, random_state=seed).fit_predict(vectors)
     return {word: int(label) for word, label in zip(vocabulary, labels)}
+
+
+@functools.lru_cache(maxsize=1)
+def unlabelled_statistics(segmenter: Segmenter, seed: int) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """Clause-opening rates, counted rates and word classes of the reports without gold: the same
+    for every fit in a process (held-out and final, each cross-validation fold), so worked out once."""
+    texts = unlabelled_texts()
+    token_lists = [segmenter.tokens(text) for text in texts]
+    rates = clause_opening_rates([[text[a:b] for a, b, _ in tokens] for tokens, text in zip(token_lists, texts)])
+    return rates, counted_rates(token_lists, texts), word_classes(token_lists, texts, seed)
 
 
 def _vectorizer():
@@ -334,11 +344,7 @@ def fit(records: list[dict], segmenter: Segmenter, seed: int = 0) -> SubjectRank
     """
     sources = [(load_source(name, segmenter, [(r["start"], r["end"]) for r in group]), group)
                for name, group in _by_source(records).items()]
-    texts = unlabelled_texts()
-    token_lists = [segmenter.tokens(text) for text in texts]
-    rates = clause_opening_rates([[text[a:b] for a, b, _ in tokens] for tokens, text in zip(token_lists, texts)])
-    counted = counted_rates(token_lists, texts)
-    classes = word_classes(token_lists, texts, seed)
+    rates, counted, classes = unlabelled_statistics(segmenter, seed)
     boundary = _fit_boundaries(sources, rates, counted, classes, seed)
 
     head_groups, start_groups = [], []
