@@ -16,7 +16,9 @@ Trained logistic regressions over string features find it, kept as feature → w
   nothing named (过去一年).
 - a pairwise *start ranker* then chooses where a subject before its quantity starts, among the
   starts its last token allows: the boundaries alone keep a clause verb or an acting body in
-  front (区民政局投入|资金15.6万元) or drop a verb that names the measure (新设|外资企业数量增长).
+  front (区民政局投入|资金15.6万元) or drop a verb that names the measure (新设|外资企业数量增长),
+  and it may take in the 、-list the subject ends when the list's items hold no quantity of their
+  own (办结率、满意率均为100%).
 
 A rule then pairs the quantities of a 分别-list with the items of the list they follow
 (黄金、白银产量分别增长5%、3% → 黄金产量, 白银产量; 起数和死亡人数分别下降…), or with the urban and
@@ -243,6 +245,7 @@ class Window:
     quantity_last: int
     right_start: int  # first token a subject after the quantity may start at
     right_end: int    # one past the last token it may reach
+    list_start: int   # first token a subject may start at when it takes in the 、-list it ends
 
 
 def _window(ctx: _Context, span: Span) -> Window:
@@ -264,7 +267,20 @@ def _window(ctx: _Context, span: Span) -> Window:
     while (end < len(ctx.tokens) and not ctx.barriers[end] and ctx.tags[end] not in ASPECT_TAGS
            and end - right < MAX_RIGHT_TOKENS):
         end += 1
-    return Window(k + 1, q_first, q_last, right, end)
+    return Window(k + 1, q_first, q_last, right, end, _list_start(ctx, k, q_first))
+
+
+def _list_start(ctx: _Context, k: int, q_first: int) -> int:
+    """Where the 、-list starts whose last item holds the window that token k closes, when its
+    items hold no quantity and no 分别 distributes them (办结率、满意率均为100%); else k + 1."""
+    if k < 0 or ctx.words[k] != "、":
+        return k + 1
+    j = k - 1
+    while j >= 0 and not ctx.quantity_token[j] and (not ctx.breaks[j] or ctx.words[j] == "、"):
+        j -= 1
+    if j >= 0 and ctx.quantity_token[j] or "分别" in ctx.text[ctx.starts[j + 1]:ctx.starts[q_first]]:
+        return k + 1
+    return j + 1
 
 
 def clause_opening_rates(token_lists: list[list[str]]) -> dict[str, int]:
@@ -468,7 +484,7 @@ def start_choices(ctx: _Context, boundaries: _Boundaries, head: int, greedy: int
     The evidence: the start's edges, what the phrase holds (a clause verb, a 的), how far it is
     from the greedy start, and what kind of figure it names (a rate keeps its verb:
     新设外资企业数量增长; a count of things done drops it: 拆除|门店84个). Built in one pass leftwards."""
-    floor = window.left_start
+    floor = window.list_start
     gap = window.quantity_first - head - 1
     gap_bucket = gap if gap < 2 else 2
     gap_part = (_word_feature, "gap_word", f"{ctx.words[head + 1]}|{quantity}") if gap else None
@@ -483,6 +499,8 @@ def start_choices(ctx: _Context, boundaries: _Boundaries, head: int, greedy: int
             k -= 1
         return k
 
+    gap_word = words[head + 1] if gap else "adjacent"
+    etc = False
     choices = []
     inner, verbs, de, quotes, brackets, enclosed = 1.0, 0, 0, 0, 0, 0
     for k in range(head, floor - 1, -1):
@@ -495,6 +513,7 @@ def start_choices(ctx: _Context, boundaries: _Boundaries, head: int, greedy: int
                 inner = join
         verbs += ctx.verbs[k]
         de += word == "的"
+        etc |= word == "等"
         if not MARKS.isdisjoint(word):
             quotes += word.count("”") - word.count("“")
             brackets += word.count(")") + word.count("）") - word.count("(") - word.count("（")
@@ -512,10 +531,11 @@ def start_choices(ctx: _Context, boundaries: _Boundaries, head: int, greedy: int
         parts = [(_start_word_features, "first", word, tag, classes.get(word, "rare")),
                  (_start_word_features, "before", before, before_tag, classes.get(before, "rare")),
                  (_start_tags_features, tag, before_tag, quantity),
-                 (_start_position_features, k == greedy, 3 if offset > 3 else -3 if offset < -3 else offset, k == floor),
+                 (_start_position_features, k == greedy, 3 if offset > 3 else -3 if offset < -3 else offset, k == window.left_start),
                  (_start_join_features, edge, _bucket(inner), tag),
                  (_start_content_features, tokens if tokens < 8 else 8, verbs_bucket, de if de < 2 else 2),
-                 (_start_quantity_features, verbs_bucket, gap_bucket, quantity)]
+                 (_start_quantity_features, verbs_bucket, gap_bucket, quantity),
+                 (_start_list_features, k < window.left_start, gap_word, quantity, etc)]
         if gap_part:
             parts.append(gap_part)
         choices.append((k, parts))
@@ -532,6 +552,11 @@ def _start_word_features(name: str, word: str, tag: str, word_class: int | str) 
 def _start_tags_features(tag: str, before_tag: str, quantity: str) -> list[str]:
     return [f"first_tag_quantity={tag}|{quantity}", f"before_tag_quantity={before_tag}|{quantity}",
             f"before_first_tags={before_tag}|{tag}"]
+
+
+def _start_list_features(crosses: bool, gap_word: str, quantity: str, etc: bool) -> list[str]:
+    return [f"list={crosses}", f"list_gap={crosses}|{gap_word}", f"list_quantity={crosses}|{quantity}",
+            f"list_etc={crosses}|{etc}"]
 
 
 def _start_position_features(is_greedy: bool, offset: int, at_window: bool) -> list[str]:

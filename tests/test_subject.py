@@ -16,7 +16,7 @@ from pipeline.train.subject import (GOLD_FILES, lenient_match, read_jsonl, score
 
 ANNOTATIONS = CORPORA / "annotations" / "subjects.jsonl"
 # Just enough of a quantity pattern to mark every quantity of the sentences below.
-QUANTITY = re.compile(r"(?:每月)?\d+(?:\.\d+)?(?:万亿|亿|万)?[余多]?(?:元|人次|人|名|个|家|%|公里|万亩|亩|所|户|条|套|斤|处|吨)(?:左右|以上)?"
+QUANTITY = re.compile(r"(?:每月)?\d+(?:\.\d+)?(?:万亿|亿|万)?[余多]?(?:元|人次|人|名|个|家|%|公里|万亩|亩|所|户|条|套|斤|处|吨|件)(?:左右|以上)?"
                       r"|[一二两三四五六七八九十]+年|[十百千万亿]+级")
 
 
@@ -31,10 +31,14 @@ def spans_of(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in QUANTITY.finditer(text)]
 
 
+def quantity_span(text: str, quantity: str) -> tuple[int, int]:
+    start = text.index(quantity)
+    return start, start + len(quantity)
+
+
 def subject_of(method, segmenter, text: str, quantity: str) -> str | None:
     spans = spans_of(text)
-    start = text.index(quantity)
-    return method(text, segmenter.tokens(text), spans)[spans.index((start, start + len(quantity)))]
+    return method(text, segmenter.tokens(text), spans)[spans.index(quantity_span(text, quantity))]
 
 
 @pytest.mark.parametrize("sentence, quantity, expected", [
@@ -90,6 +94,11 @@ def subject_of(method, segmenter, text: str, quantity: str) -> str | None:
     ("启动新一轮农村人居环境整治三年行动计划。", "三年", "行动计划"),
     # A scope word opening the noun phrase is part of it.
     ("全县粮食播种面积稳定在52万亩。", "52万亩", "全县粮食播种面积"),
+    # A 、-list whose items hold no quantity is part of the subject of the quantity after it.
+    ("全年办理群众来信、来访事项320件，办结率、满意率均为100%。", "100%", "办结率、满意率"),
+    ("组织机关干部、学生和志愿者共480人参加植树。", "480人", "机关干部、学生和志愿者"),
+    ("新建污水管网、雨水管网120公里。", "120公里", "污水管网、雨水管网"),
+    ("接待咨询5100件、投诉1600件。", "1600件", "投诉"),
     # A plural 们 is no part of what is counted, inside a word or after it.
     ("心理咨询师为400多名官兵们作了辅导讲座。", "400多名", "官兵"),
     ("全年共慰问孤寡老人们120人次。", "120人次", "孤寡老人"),
@@ -132,6 +141,20 @@ def test_a_subject_starts_outside_quotes_and_brackets(ranker, segmenter):
     assert "级医院" not in starts_of(0, "医院") and "县（市、区）级医院" in starts_of(0, "医院")
     hospitals, stations = ranker.subjects(text, segmenter.tokens(text), spans)
     assert hospitals.endswith("县（市、区）级医院") and stations == "“一老一小”服务站"
+
+
+@pytest.mark.parametrize("text, quantity, list_start", [
+    ("办结率、满意率均为100%。", "100%", "办结率"),
+    ("当年，全区小学、初中入学率均达到100%。", "100%", "全区"),
+    # an earlier item with a quantity of its own, or a 分别, makes items that each have their own
+    ("接待咨询5100件、投诉1600件。", "1600件", "投诉"),
+    ("快递、电信业务量分别增长16%、10.7%。", "16%", "电信"),
+])
+def test_a_subject_may_start_where_a_list_without_quantities_does(segmenter, text, quantity, list_start):
+    spans = spans_of(text)
+    analysis = analyse(text, segmenter.tokens(text), spans, None)
+    window = analysis.windows[spans.index(quantity_span(text, quantity))]
+    assert text[analysis.ctx.starts[window.list_start]:].startswith(list_start)
 
 
 def test_a_numeral_tagged_word_without_a_number_stays_in_the_phrase(ranker, segmenter):

@@ -136,7 +136,7 @@ def _start_rows(source: SourceText, records: list[dict], analysis: Analysis) -> 
         first, last = found
         index = index_of[(record["start"], record["end"])]
         window = analysis.windows[index]
-        if not window.left_start <= first <= last < window.quantity_first:
+        if not (window.list_start <= first <= last < window.quantity_first and last >= window.left_start):
             continue
         greedy = extend_left(ctx, analysis.boundaries, last, window.left_start)
         choices = start_choices(ctx, analysis.boundaries, last, greedy, window,
