@@ -231,7 +231,9 @@ class _Context:
         word = self.words[k]
         if word.endswith("”"):
             return True
-        head_tag = self.tags[k] not in NON_HEAD_TAGS or (self.tags[k] == "m" and not self.barriers[k])
+        # A word tagged as a classifier with no numeral before it ends a noun (脱贫|户, 充电|桩, 燃气|管道).
+        head_tag = (self.tags[k] not in NON_HEAD_TAGS or (self.tags[k] == "m" and not self.barriers[k])
+                    or (self.tags[k] == "q" and k > 0 and not self.barriers[k - 1] and self.tags[k - 1] != "m"))
         verb_with_aspect = k + 1 < len(self.tags) and self.tags[k + 1] in ASPECT_TAGS
         return head_tag and not verb_with_aspect and word not in EDGE_STOPWORDS and word.strip("“”\"'") != ""
 

@@ -99,6 +99,10 @@ def subject_of(method, segmenter, text: str, quantity: str) -> str | None:
     ("组织机关干部、学生和志愿者共480人参加植树。", "480人", "机关干部、学生和志愿者"),
     ("新建污水管网、雨水管网120公里。", "120公里", "污水管网、雨水管网"),
     ("接待咨询5100件、投诉1600件。", "1600件", "投诉"),
+    # A word the tagger calls a classifier ends a noun when no numeral comes before it.
+    ("新建公共充电桩500个，改造燃气管道120公里。", "500个", "公共充电桩"),
+    ("新建公共充电桩500个，改造燃气管道120公里。", "120公里", "燃气管道"),
+    ("全镇有脱贫户37户。", "37户", "脱贫户"),
     # A plural 们 is no part of what is counted, inside a word or after it.
     ("心理咨询师为400多名官兵们作了辅导讲座。", "400多名", "官兵"),
     ("全年共慰问孤寡老人们120人次。", "120人次", "孤寡老人"),
