@@ -257,9 +257,9 @@ def _window(ctx: _Context, span: Span) -> Window:
     while k >= 0 and not ctx.closes_left_window(k) and q_first - k <= MAX_LEFT_TOKENS:
         k -= 1
     right = q_last + 1
-    grade_end = ctx.span_end_at.get(span[1])
-    if grade_end is not None and ctx.text[grade_end - 1] == "级":  # 6个|千亿级|产业集群 counts 产业集群
-        right = ctx.first_token(grade_end)
+    adjacent_end = ctx.span_end_at.get(span[1])
+    if adjacent_end is not None:  # a quantity right after a count qualifies what it counts: 6个|千亿级|产业集群, 87万名|80岁以上|老年人
+        right = ctx.first_token(adjacent_end)
     bracket = SHORT_PARENTHESIS.match(ctx.text, ctx.starts[right]) if right < len(ctx.tokens) else None
     if bracket:  # a parenthesis right after a quantity qualifies its unit: 7.4万套(间)
         right = ctx.first_token(bracket.end())

@@ -16,8 +16,8 @@ from pipeline.train.subject import (GOLD_FILES, lenient_match, read_jsonl, score
 
 ANNOTATIONS = CORPORA / "annotations" / "subjects.jsonl"
 # Just enough of a quantity pattern to mark every quantity of the sentences below.
-QUANTITY = re.compile(r"(?:每月)?\d+(?:\.\d+)?(?:万亿|亿|万)?[余多]?(?:元|人次|人|名|个|家|%|公里|万亩|亩|所|户|条|套|斤|处|吨|件)(?:左右|以上)?"
-                      r"|[一二两三四五六七八九十]+年|[十百千万亿]+级")
+QUANTITY = re.compile(r"(?:每月)?\d+(?:\.\d+)?(?:万亿|亿|万)?[余多]?(?:元|人次|人|名|个|家|%|公里|万亩|亩|所|户|条|套|斤|处|吨|件|周岁|岁)(?:左右|以上)?"
+                      r"|[一二两三四五六七八九十]+年|[十百千万亿]+[级元]")
 
 
 @pytest.fixture(scope="session")
@@ -67,8 +67,10 @@ def subject_of(method, segmenter, text: str, quantity: str) -> str | None:
     # A word the tagger calls a numeral with no number in it is a word (月|访问量, test below); a year's 年 is not.
     ("新建村级综合服务点120个。", "120个", "村级综合服务点"),
     ("2025年地区生产总值增长5%。", "5%", "地区生产总值"),
-    # A grade after a count (千亿级) qualifies the counted noun.
+    # A quantity right after a count (a grade, a size, an age) qualifies the counted noun.
     ("打造6个千亿级产业集群。", "6个", "产业集群"),
+    ("经济总量跨越3个千亿元台阶。", "3个", "台阶"),
+    ("为1800余名80周岁以上老人发放高龄津贴。", "1800余名", "老人"),
     # The noun phrase after a count stops before the clause's verb.
     ("为120名重点优抚对象办理住院医疗保险。", "120名", "重点优抚对象"),
     # The acting body and its verb are not part of what is paid; a possessor is not part of a per-head figure.
