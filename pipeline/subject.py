@@ -257,8 +257,9 @@ def _window(ctx: _Context, span: Span) -> Window:
     while k >= 0 and not ctx.closes_left_window(k) and q_first - k <= MAX_LEFT_TOKENS:
         k -= 1
     right = q_last + 1
+    # A quantity right after a count qualifies what it counts: 6个|千亿级|产业集群, 87万名|80岁以上|老年人.
     adjacent_end = ctx.span_end_at.get(span[1])
-    if adjacent_end is not None:  # a quantity right after a count qualifies what it counts: 6个|千亿级|产业集群, 87万名|80岁以上|老年人
+    if adjacent_end is not None:
         right = ctx.first_token(adjacent_end)
     bracket = SHORT_PARENTHESIS.match(ctx.text, ctx.starts[right]) if right < len(ctx.tokens) else None
     if bracket:  # a parenthesis right after a quantity qualifies its unit: 7.4万套(间)
@@ -502,7 +503,7 @@ def start_choices(ctx: _Context, boundaries: _Boundaries, head: int, greedy: int
         return k
 
     gap_word = words[head + 1] if gap else "adjacent"
-    etc = False
+    etc_inside = False  # a 等 closes the list inside the phrase (讲座、展览等活动)
     choices = []
     inner, verbs, de, quotes, brackets, enclosed = 1.0, 0, 0, 0, 0, 0
     for k in range(head, floor - 1, -1):
@@ -515,7 +516,7 @@ def start_choices(ctx: _Context, boundaries: _Boundaries, head: int, greedy: int
                 inner = join
         verbs += ctx.verbs[k]
         de += word == "的"
-        etc |= word == "等"
+        etc_inside |= word == "等"
         if not MARKS.isdisjoint(word):
             quotes += word.count("”") - word.count("“")
             brackets += word.count(")") + word.count("）") - word.count("(") - word.count("（")
@@ -533,11 +534,12 @@ def start_choices(ctx: _Context, boundaries: _Boundaries, head: int, greedy: int
         parts = [(_start_word_features, "first", word, tag, classes.get(word, "rare")),
                  (_start_word_features, "before", before, before_tag, classes.get(before, "rare")),
                  (_start_tags_features, tag, before_tag, quantity),
-                 (_start_position_features, k == greedy, 3 if offset > 3 else -3 if offset < -3 else offset, k == window.left_start),
+                 (_start_position_features, k == greedy, 3 if offset > 3 else -3 if offset < -3 else offset,
+                  k == window.left_start),
                  (_start_join_features, edge, _bucket(inner), tag),
                  (_start_content_features, tokens if tokens < 8 else 8, verbs_bucket, de if de < 2 else 2),
                  (_start_quantity_features, verbs_bucket, gap_bucket, quantity),
-                 (_start_list_features, k < window.left_start, gap_word, quantity, etc)]
+                 (_start_list_features, k < window.left_start, gap_word, quantity, etc_inside)]
         if gap_part:
             parts.append(gap_part)
         choices.append((k, parts))
@@ -556,9 +558,12 @@ def _start_tags_features(tag: str, before_tag: str, quantity: str) -> list[str]:
             f"before_first_tags={before_tag}|{tag}"]
 
 
-def _start_list_features(crosses: bool, gap_word: str, quantity: str, etc: bool) -> list[str]:
+def _start_list_features(crosses: bool, gap_word: str, quantity: str, etc_inside: bool) -> list[str]:
+    """Whether the start takes in the 、-list before the window, with what tells a list that shares
+    the figure (办结率、满意率|均为100%; 讲座、展览等活动; 基本生活费、照料护理费|共计) from one whose
+    last item alone is counted."""
     return [f"list={crosses}", f"list_gap={crosses}|{gap_word}", f"list_quantity={crosses}|{quantity}",
-            f"list_etc={crosses}|{etc}"]
+            f"list_etc={crosses}|{etc_inside}"]
 
 
 def _start_position_features(is_greedy: bool, offset: int, at_window: bool) -> list[str]:
