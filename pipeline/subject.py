@@ -410,6 +410,9 @@ class _Boundaries:
         self.ctx = ctx
         self.model = model
         self.probability: dict[int, tuple[float, float]] = {}
+        # The word statistics the rankers read beside the boundaries; none without a model.
+        self.word_classes = model.word_classes if model else {}
+        self.counted_rates = model.counted_rates if model else {}
 
     def joins(self, j: int, direction: str = "left") -> float:
         """Whether token j+1 (growing left) or token j (growing right) joins the phrase."""
@@ -492,7 +495,7 @@ def start_choices(ctx: _Context, boundaries: _Boundaries, head: int, greedy: int
     gap_bucket = gap if gap < 2 else 2
     gap_part = (_word_feature, "gap_word", f"{ctx.words[head + 1]}|{quantity}") if gap else None
     words, tags = ctx.words, ctx.tags
-    classes = boundaries.model.word_classes if boundaries.model else {}
+    classes = boundaries.word_classes
 
     def opened_after(closing: int) -> int:
         """Where the parenthesis closed at token `closing` opens: after a word of the window, it
@@ -681,7 +684,7 @@ def _left_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window:
     rank = nouns_after = 0
     quantity = _quantity_part(surface, "L")
     unit = surface[-1]
-    classes = boundaries.model.word_classes if boundaries.model else {}
+    classes = boundaries.word_classes
     for head in range(window.quantity_first - 1, window.left_start - 1, -1):
         gap = window.quantity_first - head - 1
         if gap:
@@ -720,8 +723,8 @@ def _right_candidates(ctx: _Context, boundaries: _Boundaries, index: int, window
     found = []
     quantity = _quantity_part(surface, "R")
     unit = surface[-1]
-    counted_of = boundaries.model.counted_rates if boundaries.model else {}
-    classes = boundaries.model.word_classes if boundaries.model else {}
+    counted_of = boundaries.counted_rates
+    classes = boundaries.word_classes
     weakest = 1.0  # the least likely join inside the phrase so far: a phrase is as strong as it
     for head in range(first, window.right_end):
         if head > first:
